@@ -1,0 +1,53 @@
+"""The answer object: one shape for the CLI, the HTTP API and the eval suite (FORMAT.md)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class Citation(BaseModel):
+    """Where a claim comes from: a verbatim quote of the cleaned source text."""
+
+    doc_id: str
+    title: str = ""
+    issuer: str = ""
+    section: str | None = None
+    task_id: str | None = None
+    page: int | None = None
+    quote: str
+    start: int | None = Field(default=None, description="character offset of the quote in the cleaned text")
+    end: int | None = None
+
+
+class TaskInfo(BaseModel):
+    """A task record of a plan's appendix, as matched by a question."""
+
+    doc_id: str
+    task_id: str
+    content: str
+    product: str = ""
+    lead: str = ""
+    cooperating: str = ""
+    deadline: str = ""
+    page: int | None = None
+
+
+class Answer(BaseModel):
+    """What the assistant says: the answer text, whether it abstained, and its evidence."""
+
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation] = Field(default_factory=list)
+    task: TaskInfo | None = None
+    latency_ms: float = 0.0
+    confidence: float = 0.0
+
+
+class Turn(BaseModel):
+    """One earlier exchange of a conversation, for follow-up questions."""
+
+    question: str
+    answer: str = ""
+    task_id: str | None = None
+    doc_id: str | None = None

@@ -1,0 +1,57 @@
+"""Unicode helpers shared by every stage: NFC normalisation and Vietnamese accent folding.
+
+Folding follows the reference scorer (``../shared/eval/norm.py``): NFD, drop combining
+marks, ``đ``→``d``, lower-case, squeeze white space. Comparisons that must work for
+questions typed without diacritics go through :func:`fold`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACE_RE = re.compile(r"[\s\u00a0]+")
+_WORD_RE = re.compile(r"[0-9A-Za-zÀ-ỹĐđ_]+(?:[/\-.][0-9A-Za-zÀ-ỹĐđ_]+)*", re.UNICODE)
+_SYLLABLE_RE = re.compile(r"[0-9A-Za-zÀ-ỹĐđ]+", re.UNICODE)
+
+
+def nfc(text: str) -> str:
+    """Return ``text`` in Unicode NFC (pypdf and some editors hand out NFD)."""
+    return unicodedata.normalize("NFC", text or "")
+
+
+def strip_marks(text: str) -> str:
+    """Remove Vietnamese diacritics but keep case: ``Quý III`` → ``Quy III``."""
+    decomposed = unicodedata.normalize("NFD", text or "")
+    out = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+    return out.replace("đ", "d").replace("Đ", "D")
+
+
+def fold(text: str) -> str:
+    """Accent-fold, lower-case and squeeze spaces, exactly like the reference scorer."""
+    return _SPACE_RE.sub(" ", strip_marks(text).lower()).strip()
+
+
+def words(text: str) -> list[str]:
+    """Word-like tokens (keeps ``29/KH-UBND``, ``01/6`` and ``II.2`` together)."""
+    return _WORD_RE.findall(nfc(text))
+
+
+def syllables(text: str) -> list[str]:
+    """Lower-cased syllables: the plain tokenisation that segmentation is measured against."""
+    return [s.lower() for s in _SYLLABLE_RE.findall(nfc(text))]
+
+
+def folded_syllables(text: str) -> list[str]:
+    """Accent-folded syllables of ``text``."""
+    return _SYLLABLE_RE.findall(fold(text))
+
+
+def has_diacritics(text: str) -> bool:
+    """True when ``text`` carries at least one Vietnamese diacritic (or ``đ``)."""
+    return strip_marks(text) != text
+
+
+def squeeze(text: str) -> str:
+    """Collapse runs of white space to one space and trim."""
+    return _SPACE_RE.sub(" ", text or "").strip()
