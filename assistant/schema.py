@@ -51,3 +51,52 @@ class Turn(BaseModel):
     answer: str = ""
     task_id: str | None = None
     doc_id: str | None = None
+
+
+class SearchHit(BaseModel):
+    """A ranked chunk with its provenance and fused score."""
+
+    doc_id: str
+    chunk_id: str
+    title: str = ""
+    section: str | None = None
+    task_id: str | None = None
+    page: int | None = None
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+class DocumentInfo(BaseModel):
+    """Metadata of one ingested plan."""
+
+    doc_id: str
+    title: str = ""
+    issuer: str = ""
+    number: str = ""
+    date: str = ""
+    period: str = ""
+    signer: str = ""
+    kind: str = ""
+    pages: int | None = None
+    chunks: int = 0
+    tasks: int = 0
+    ocr_damaged: bool = False
+
+
+class SectionInfo(BaseModel):
+    """One heading of a plan's section tree."""
+
+    path: str
+    start: int
+    end: int
+    page: int | None = None
+
+
+class DocumentDetail(DocumentInfo):
+    """A plan's metadata with its section tree and the plans it implements or replaces."""
+
+    sections: list[SectionInfo] = Field(default_factory=list)
+    implements: list[str] = Field(default_factory=list)
+    replaces: list[str] = Field(default_factory=list)
