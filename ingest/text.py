@@ -55,3 +55,19 @@ def has_diacritics(text: str) -> bool:
 def squeeze(text: str) -> str:
     """Collapse runs of white space to one space and trim."""
     return _SPACE_RE.sub(" ", text or "").strip()
+
+
+def fold_aligned(text: str) -> str:
+    """Accent-fold and lower-case character by character, keeping offsets aligned with ``text``.
+
+    ``text`` must be NFC; each character maps to exactly one, so a match found in the folded
+    string is a span of the original at the same offsets.
+    """
+    out = []
+    for char in text:
+        base = unicodedata.normalize("NFD", char)[0] if ord(char) > 127 else char
+        if base in "đĐ":
+            base = "d"
+        low = base.lower()
+        out.append(low if len(low) == 1 else base)
+    return "".join(out)

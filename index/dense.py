@@ -1,0 +1,38 @@
+"""FAISS inner-product search over normalised embeddings.
+
+A flat index is exact and fastest for small corpora; above ``hnsw_threshold`` vectors an
+HNSW graph keeps query time flat (the threshold is measured by ``benchmarks/bench_index.py``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+DEFAULT_HNSW_THRESHOLD = 50_000
+
+
+class DenseIndex:
+    def __init__(self, vectors: np.ndarray, *, hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD):
+        import faiss
+
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        self.size, self.dim = vectors.shape if vectors.ndim == 2 else (0, 0)
+        if self.size >= hnsw_threshold:
+            index = faiss.IndexHNSWFlat(self.dim, 32, faiss.METRIC_INNER_PRODUCT)
+            index.hnsw.efConstruction = 80
+            index.hnsw.efSearch = 128
+            self.kind = "hnsw"
+        else:
+            index = faiss.IndexFlatIP(max(self.dim, 1))
+            self.kind = "flat"
+        if self.size:
+            index.add(vectors)
+        self.index = index
+
+    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, scores) of the ``k`` nearest chunks; ids are positions in the chunk list."""
+        if not self.size:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        scores, ids = self.index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), min(k, self.size))
+        keep = ids[0] >= 0
+        return ids[0][keep], scores[0][keep]

@@ -1,0 +1,103 @@
+"""Hybrid search: folded/accented BM25 fused with dense cosine, with document and section filters.
+
+Fusion is a weighted sum of max-normalised BM25 and the dense cosine rescaled over the
+candidates; the dense weight is a setting measured on the question set (see README).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.dense import DenseIndex
+from index.embedder import Embedder
+from index.segment import Segmenter
+from index.sparse import SparseIndex
+from ingest.model import Chunk, Document
+from ingest.text import fold, has_diacritics
+
+
+@dataclass
+class ScoredChunk:
+    chunk: Chunk
+    score: float
+    sparse: float
+    dense: float
+
+
+@dataclass
+class SearchFilters:
+    doc_ids: set[str] | None = None
+    issuer: str | None = None  # folded substring of the issuing body
+    section: str | None = None  # folded prefix of the section path or label
+
+    def mask(self, chunks: list[Chunk], docs: dict[str, Document]) -> np.ndarray | None:
+        if not (self.doc_ids or self.issuer or self.section):
+            return None
+        issuer = fold(self.issuer) if self.issuer else None
+        section = fold(self.section) if self.section else None
+        keep = np.ones(len(chunks), dtype=bool)
+        for i, chunk in enumerate(chunks):
+            if self.doc_ids and chunk.doc_id not in self.doc_ids:
+                keep[i] = False
+            elif issuer and issuer not in fold(docs[chunk.doc_id].metadata.issuer):
+                keep[i] = False
+            elif section and not (fold(chunk.section).startswith(section) or fold(chunk.section_label).startswith(section)):
+                keep[i] = False
+        return keep
+
+
+class HybridIndex:
+    """The searchable corpus: chunks, their BM25 fields and (optionally) their embeddings."""
+
+    def __init__(self, docs: list[Document], chunks: list[Chunk], sparse: SparseIndex, segmenter: Segmenter,
+                 dense: DenseIndex | None = None, embedder: Embedder | None = None, dense_weight: float = 0.3,
+                 restore=None):
+        self.docs = {d.doc_id: d for d in docs}
+        self.chunks = chunks
+        self.sparse = sparse
+        self.dense = dense
+        self.embedder = embedder
+        self.segmenter = segmenter
+        self.dense_weight = dense_weight
+        self._restore = restore
+
+    def sparse_scores(self, query: str) -> np.ndarray:
+        tokens = self.segmenter.tokens(query, drop_stopwords=True)
+        accented = tokens.accented if has_diacritics(query) else None
+        return self.sparse.scores(accented, tokens.folded)
+
+    def dense_scores(self, query: str, candidates: int = 200) -> dict[int, float]:
+        if self.dense is None or self.embedder is None or not self.dense.size:
+            return {}
+        text = query
+        if not has_diacritics(query) and self._restore is not None:
+            text = self._restore(query)  # the dense model understands accented Vietnamese
+        ids, scores = self.dense.search(self.embedder.embed_query(text), candidates)
+        return {int(i): float(s) for i, s in zip(ids, scores)}
+
+    def search(self, query: str, k: int = 10, filters: SearchFilters | None = None,
+               use_dense: bool = True) -> list[ScoredChunk]:
+        if not self.chunks:
+            return []
+        sparse = self.sparse_scores(query)
+        dense = self.dense_scores(query) if use_dense and self.dense_weight > 0 else {}
+        fused = _normalise(sparse)
+        if dense:
+            values = np.array(list(dense.values()), dtype=np.float32)
+            low, high = float(values.min()), float(values.max())
+            span = (high - low) or 1.0
+            for i, s in dense.items():
+                fused[i] += self.dense_weight * (s - low) / span
+        mask = filters.mask(self.chunks, self.docs) if filters else None
+        if mask is not None:
+            fused = np.where(mask, fused, -1.0)
+        order = np.argsort(-fused, kind="stable")[:k]
+        return [ScoredChunk(self.chunks[i], float(fused[i]), float(sparse[i]), dense.get(int(i), 0.0))
+                for i in order if fused[i] > 0]
+
+
+def _normalise(scores: np.ndarray) -> np.ndarray:
+    top = float(scores.max()) if scores.size else 0.0
+    return scores / top if top > 0 else scores.copy()

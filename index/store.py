@@ -1,0 +1,172 @@
+"""Build, persist and load the index incrementally.
+
+Per document, the segmented tokens and the embeddings are cached under ``index/`` keyed by
+the document's content hash (and the model fingerprint for vectors): adding or replacing one
+document segments and embeds only that one. Loading reads the caches and assembles BM25 and
+FAISS in memory, which takes milliseconds for the corpus and never re-embeds.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index.dense import DEFAULT_HNSW_THRESHOLD, DenseIndex
+from index.embedder import Embedder
+from index.hybrid import HybridIndex
+from index.segment import Segmenter
+from index.sparse import SparseIndex
+from ingest.model import Chunk, Document
+from ingest.store import atomic_write_text
+
+logger = logging.getLogger(__name__)
+
+MANIFEST = "manifest.json"
+
+
+class IndexMismatchError(RuntimeError):
+    """The index on disk was built with another embedding model than the one configured."""
+
+
+@dataclass
+class BuildReport:
+    segmented: list[str]
+    embedded: list[str]
+    reused: list[str]
+    removed: list[str]
+    seconds: float
+
+
+def chunk_search_text(doc: Document, chunk: Chunk) -> str:
+    return f"{chunk.text}\n{chunk.context}"
+
+
+def dense_text(doc: Document, chunk: Chunk, restore) -> str:
+    text = restore(chunk.text) if doc.ocr_damaged and restore is not None else chunk.text
+    section = chunk.section.split(" > ")[-1] if chunk.section else ""
+    return f"{section}: {text}" if section else text
+
+
+class IndexStore:
+    def __init__(self, data_dir: Path):
+        self.root = Path(data_dir) / "index"
+
+    def manifest(self) -> dict | None:
+        path = self.root / MANIFEST
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+    def _tokens_path(self, doc: Document) -> Path:
+        return self.root / "tokens" / f"{doc.doc_id}.{doc.source_hash[:12]}.json"
+
+    def _vectors_path(self, doc: Document, fingerprint: str) -> Path:
+        return self.root / "vectors" / f"{doc.doc_id}.{doc.source_hash[:12]}.{fingerprint}.npy"
+
+    def build(self, docs: list[Document], segmenter: Segmenter, embedder: Embedder | None,
+              restore=None, ocr_fold=None) -> BuildReport:
+        """Segment and embed what changed, drop caches of removed documents, write the manifest."""
+        began = time.perf_counter()
+        report = BuildReport([], [], [], [], 0.0)
+        for doc in docs:
+            fresh = False
+            tokens_path = self._tokens_path(doc)
+            if not tokens_path.exists():
+                atomic_write_text(tokens_path, json.dumps(_doc_tokens(doc, segmenter, ocr_fold), ensure_ascii=False))
+                report.segmented.append(doc.doc_id)
+                fresh = True
+            if embedder is not None:
+                vectors_path = self._vectors_path(doc, embedder.fingerprint)
+                if not vectors_path.exists():
+                    vectors = embedder.embed_passages([dense_text(doc, c, restore) for c in doc.chunks])
+                    _atomic_save_npy(vectors_path, vectors)
+                    report.embedded.append(doc.doc_id)
+                    fresh = True
+            if not fresh:
+                report.reused.append(doc.doc_id)
+        live = {self._tokens_path(d).name for d in docs}
+        if embedder is not None:
+            live |= {self._vectors_path(d, embedder.fingerprint).name for d in docs}
+        for folder in ("tokens", "vectors"):
+            for path in (self.root / folder).glob("*"):
+                if path.name not in live and not path.name.startswith("."):
+                    path.unlink(missing_ok=True)
+                    report.removed.append(path.name)
+        manifest = {
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "documents": {d.doc_id: d.source_hash for d in docs},
+            "chunks": sum(len(d.chunks) for d in docs),
+            "model": None if embedder is None else {
+                "name": embedder.name, "path": str(embedder.path), "dim": embedder.dim, "fingerprint": embedder.fingerprint,
+            },
+        }
+        atomic_write_text(self.root / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+        report.seconds = time.perf_counter() - began
+        return report
+
+    def load(self, docs: list[Document], segmenter: Segmenter, embedder: Embedder | None, *,
+             dense_weight: float = 0.3, restore=None, hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD) -> HybridIndex:
+        """Assemble the searchable index from the caches; refuses a model mismatch."""
+        manifest = self.manifest()
+        if manifest is None:
+            raise FileNotFoundError(f"no index in {self.root}; run 'cchc index' first")
+        built_model = manifest.get("model")
+        if embedder is not None and built_model and built_model["fingerprint"] != embedder.fingerprint:
+            raise IndexMismatchError(
+                f"the index was built with embedding model '{built_model['name']}' ({built_model['fingerprint']}), "
+                f"but '{embedder.name}' ({embedder.fingerprint}) is configured; run 'cchc index' to rebuild"
+            )
+        if embedder is not None and not built_model:
+            raise IndexMismatchError("the index was built without embeddings; run 'cchc index' with the model configured")
+        chunks: list[Chunk] = []
+        accented: list[list[str]] = []
+        folded: list[list[str]] = []
+        vectors: list[np.ndarray] = []
+        for doc in docs:
+            tokens_path = self._tokens_path(doc)
+            if not tokens_path.exists():
+                raise FileNotFoundError(f"index is stale: no tokens for {doc.doc_id}; run 'cchc index'")
+            cached = json.loads(tokens_path.read_text(encoding="utf-8"))
+            if len(cached) != len(doc.chunks):
+                raise FileNotFoundError(f"index is stale for {doc.doc_id}; run 'cchc index'")
+            for chunk, (acc, fol) in zip(doc.chunks, cached):
+                chunks.append(chunk)
+                accented.append(acc)
+                folded.append(fol)
+            if embedder is not None:
+                vectors.append(np.load(self._vectors_path(doc, embedder.fingerprint)))
+        sparse = SparseIndex(accented, folded)
+        dense = None
+        if embedder is not None:
+            matrix = np.concatenate(vectors) if vectors else np.zeros((0, embedder.dim), dtype=np.float32)
+            dense = DenseIndex(matrix, hnsw_threshold=hnsw_threshold)
+        return HybridIndex(docs, chunks, sparse, segmenter, dense, embedder, dense_weight, restore)
+
+
+def _doc_tokens(doc: Document, segmenter: Segmenter, ocr_fold) -> list[list[list[str]]]:
+    out = []
+    for chunk in doc.chunks:
+        tokens = segmenter.tokens(chunk_search_text(doc, chunk))
+        folded = list(tokens.folded)
+        if doc.ocr_damaged and ocr_fold is not None:
+            folded += segmenter.tokens(ocr_fold(chunk.text)).folded
+        out.append([tokens.accented, folded])
+    return out
+
+
+def _atomic_save_npy(path: Path, array: np.ndarray) -> None:
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".npy", dir=path.parent)
+    os.close(fd)
+    try:
+        np.save(tmp, np.asarray(array, dtype=np.float32))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,264 @@
+"""Clean extracted text into blocks: NFC, drop page furniture, re-join lines broken by PDF wrap.
+
+The output text is the canonical "ingested text": every later offset and every quote refers
+to it. Each block becomes one line of it (a joined paragraph, a heading, a list item or a
+rendered table row), and remembers the page it started on.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ingest.model import Task
+from ingest.tables import TableRow, parse_table
+from ingest.text import fold, nfc
+
+_BULLET_RE = re.compile(r"^(?:[-+•*–~]\s*\S|[-+]\d)")
+_NUMBERED_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.\s+\S")
+_ROMAN_RE = re.compile(r"^(?:[IVX][IVXl1]{0,4})\.\s+\S")
+_LETTER_RE = re.compile(r"^[a-zđ]\)\s+\S")
+_FOOTNOTE_RE = re.compile(r"^[¹²³⁴⁵⁶⁷⁸⁹⁰]+\s*\S")
+_PAGE_NUMBER_RE = re.compile(r"^(?:-\s*)?(?:trang\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*-)?$", re.IGNORECASE)
+_RULE_RE = re.compile(r"^[|\-=_*\s]+$")
+_MD_HEADING_RE = re.compile(r"^#{1,6}\s*")
+_SPACES_RE = re.compile(r"[ \u00a0\u2002-\u200b]+")
+_CODE_TAIL_RE = re.compile(r"[0-9A-Za-zÀ-ỹĐđ]-$")
+_SENTENCE_END = ".:;!?"
+
+
+@dataclass
+class Block:
+    """One line of the cleaned text."""
+
+    kind: str  # "line", "table_header", "table_group", "task", "table_row"
+    text: str
+    page: int | None
+    start: int = 0
+    end: int = 0
+    md_heading: bool = False
+    task: Task | None = None
+    cells: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CleanResult:
+    text: str
+    blocks: list[Block]
+    page_spans: list[tuple[int, int, int]]
+
+
+@dataclass
+class _Line:
+    text: str
+    page: int | None
+    md_heading: bool = False
+
+
+def clean_pages(pages: list[str], has_pages: bool) -> CleanResult:
+    """Turn raw page texts into cleaned blocks and their joined text."""
+    furniture = _repeated_furniture(pages) if has_pages and len(pages) >= 3 else set()
+    lines: list[_Line | None] = []  # None marks a blank line
+    for index, page in enumerate(pages):
+        page_no = index + 1 if has_pages else None
+        for raw in nfc(page).replace("\r\n", "\n").split("\n"):
+            if "\t" in raw and raw.strip():
+                lines.append(_Line(raw.rstrip("\n"), page_no))
+                continue
+            text, md_heading = _clean_line(raw)
+            if not text:
+                lines.append(None)
+            elif _PAGE_NUMBER_RE.match(text) or _RULE_RE.match(text) or text in furniture:
+                lines.append(None)
+            else:
+                lines.append(_Line(text, page_no, md_heading))
+        lines.append(None)
+    blocks = _to_blocks(lines)
+    return _assemble(blocks, has_pages)
+
+
+def _clean_line(raw: str) -> tuple[str, bool]:
+    text = _SPACES_RE.sub(" ", raw).strip()
+    md_heading = bool(_MD_HEADING_RE.match(text)) and text.startswith("#")
+    if md_heading:
+        text = _MD_HEADING_RE.sub("", text)
+    text = text.replace("**", "").replace("__", "")
+    if text.startswith("*") and not text.startswith("* "):
+        text = text.lstrip("*")
+    if text.endswith("*"):
+        text = text.rstrip("*")
+    text = text.replace("\\", "")
+    return text.strip(), md_heading
+
+
+def _repeated_furniture(pages: list[str]) -> set[str]:
+    """Lines that open or close most pages (running headers/footers)."""
+    counts: Counter[str] = Counter()
+    for page in pages:
+        kept = [ln.strip() for ln in page.split("\n") if ln.strip()]
+        edge = set(kept[:2] + kept[-2:])
+        counts.update(edge)
+    threshold = max(3, int(0.6 * len(pages)))
+    return {line for line, n in counts.items() if n >= threshold and len(line) < 120}
+
+
+def is_block_start(text: str) -> bool:
+    """True for lines that begin a new block: bullets, numbered or Roman headings, footnotes."""
+    return bool(
+        _BULLET_RE.match(text)
+        or _NUMBERED_RE.match(text)
+        or _ROMAN_RE.match(text)
+        or _LETTER_RE.match(text)
+        or _FOOTNOTE_RE.match(text)
+    )
+
+
+def is_heading_like(text: str) -> bool:
+    """Short numbered/Roman lines and all-capital lines: titles that are not wrapped prose."""
+    if len(text) > 160:
+        return False
+    if _ROMAN_RE.match(text) or (_NUMBERED_RE.match(text) and not text.rstrip().endswith(".")):
+        return True
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)
+
+
+def _unbalanced(text: str) -> bool:
+    return text.count("“") > text.count("”") or text.count("(") > text.count(")")
+
+
+def _wrap_width(lines: list[_Line | None]) -> int:
+    lengths = sorted(len(ln.text) for ln in lines if ln is not None and "\t" not in ln.text and len(ln.text) > 20)
+    if not lengths:
+        return 10_000
+    return lengths[int(0.9 * (len(lengths) - 1))]
+
+
+def _should_join(prev: str, nxt: str, width: int) -> bool:
+    if _unbalanced(prev) and not _FOOTNOTE_RE.match(nxt):
+        return True
+    if is_block_start(nxt) or _FOOTNOTE_RE.match(nxt):
+        return False
+    full = width < 200 and len(prev) >= 0.72 * width
+    if _CODE_TAIL_RE.search(prev) or prev.endswith("/"):
+        return True
+    first = nxt[:1]
+    if is_heading_like(prev):
+        if prev.isupper() and nxt.isupper() and not prev.rstrip().endswith(tuple(_SENTENCE_END)):
+            return full
+        return full and not prev.endswith(tuple(_SENTENCE_END)) and not nxt.isupper()
+    if first.islower() or first in "“\"(0123456789%,;":
+        return True
+    return full and not prev.endswith(tuple(_SENTENCE_END))
+
+
+def join_fragments(left: str, right: str) -> str:
+    """Join two pieces of one sentence; a code split after '-' (29/KH- | UBND) gets no space."""
+    left, right = left.rstrip(), right.lstrip()
+    if not left:
+        return right
+    if not right:
+        return left
+    if _CODE_TAIL_RE.search(left) and (right[:1].isupper() or right[:1].isdigit()):
+        return left + right
+    return left + " " + right
+
+
+def _to_blocks(lines: list[_Line | None]) -> list[Block]:
+    width = _wrap_width(lines)
+    blocks: list[Block] = []
+    i = 0
+    current: _Line | None = None
+
+    def flush() -> None:
+        nonlocal current
+        if current is not None:
+            blocks.append(Block("line", current.text, current.page, md_heading=current.md_heading))
+            current = None
+
+    while i < len(lines):
+        line = lines[i]
+        if line is None:
+            i += 1
+            continue
+        if "\t" in line.text:
+            flush()
+            j = i
+            table_lines: list[tuple[str, int | None]] = []
+            while j < len(lines):
+                if lines[j] is None:
+                    j += 1
+                    continue
+                if "\t" not in lines[j].text:
+                    break
+                table_lines.append((lines[j].text, lines[j].page))
+                j += 1
+            blocks.extend(_table_blocks(parse_table(table_lines)))
+            i = j
+            continue
+        if current is None:
+            current = _Line(line.text, line.page, line.md_heading)
+        elif not line.md_heading and not current.md_heading and _should_join(current.text, line.text, width):
+            current.text = join_fragments(current.text, line.text)
+        else:
+            flush()
+            current = _Line(line.text, line.page, line.md_heading)
+        i += 1
+    flush()
+    return _reattach_footnote_tails(blocks)
+
+
+def _reattach_footnote_tails(blocks: list[Block]) -> list[Block]:
+    """A footnote cut by a page break continues after the next page's first lines: move it back.
+
+    The tail is a block opening in lower case within a few blocks of an unfinished footnote.
+    """
+    out: list[Block] = []
+    open_note: Block | None = None
+    since = 0
+    for block in blocks:
+        if block.kind == "line" and _FOOTNOTE_RE.match(block.text):
+            open_note = None if block.text.rstrip().endswith(tuple(_SENTENCE_END)) else block
+            since = 0
+            out.append(block)
+            continue
+        if open_note is not None and block.kind == "line" and block.text[:1].islower() and since <= 3:
+            open_note.text = join_fragments(open_note.text, block.text)
+            open_note = None
+            continue
+        since += 1
+        if since > 3:
+            open_note = None
+        out.append(block)
+    return out
+
+
+def _table_blocks(rows: list[TableRow]) -> list[Block]:
+    out: list[Block] = []
+    for row in rows:
+        out.append(Block(row.kind, "\t".join(row.cells), row.page, task=row.task, cells=row.cells))
+    return out
+
+
+def _assemble(blocks: list[Block], has_pages: bool) -> CleanResult:
+    parts: list[str] = []
+    offset = 0
+    page_spans: list[tuple[int, int, int]] = []
+    for block in blocks:
+        block.start = offset
+        block.end = offset + len(block.text)
+        parts.append(block.text)
+        offset = block.end + 1
+        if has_pages and block.page is not None:
+            if page_spans and page_spans[-1][2] == block.page:
+                page_spans[-1] = (page_spans[-1][0], block.end + 1, block.page)
+            else:
+                page_spans.append((block.start, block.end + 1, block.page))
+        if block.task is not None:
+            block.task.start, block.task.end = block.start, block.end
+    return CleanResult(text="\n".join(parts), blocks=blocks, page_spans=page_spans)
+
+
+def folded_equal(a: str, b: str) -> bool:
+    return fold(a) == fold(b)

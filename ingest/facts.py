@@ -1,0 +1,79 @@
+"""Structured facts: each unit's duties in "Tổ chức thực hiện", and dated obligations anywhere.
+
+A responsibility fact spans the unit's heading and its duty paragraphs, so its quote names
+the unit and states what it must do.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.clean import Block
+from ingest.model import Fact, Section
+from ingest.text import fold_aligned
+
+_DEADLINE_RE = re.compile(
+    r"(truoc ngay\s*\d{1,2}/\d{1,2}(?:/\d{4})?|cham nhat[^.;]{0,40}?(?:ngay|thang)\b[^.;]{0,40}|"
+    r"dinh ky[^.;]{0,60}|hang quy|hang nam|hang thang|\b6 thang\b|quy [iv]{1,3}/\d{4}|"
+    r"trong (?:thoi han|vong)\s*\d+\s*ngay)"
+)
+_ORG_SECTION = ("to chuc thuc hien", "trach nhiem thuc hien", "phan cong nhiem vu", "phan cong thuc hien")
+_UNIT_COLON_RE = re.compile(r"^(?:\d{1,2}\.\s*)?([^:]{3,120}?):\s+\S")
+
+
+def extract_facts(text: str, blocks: list[Block], sections: list[Section]) -> list[Fact]:
+    facts = _responsibilities(text, blocks, sections)
+    facts.extend(_deadlines(text, blocks, sections, facts))
+    return facts
+
+
+def _org_sections(sections: list[Section]) -> list[Section]:
+    return [s for s in sections if s.level == 1 and any(k in fold_aligned(s.title) for k in _ORG_SECTION)]
+
+
+def _responsibilities(text: str, blocks: list[Block], sections: list[Section]) -> list[Fact]:
+    facts: list[Fact] = []
+    for parent in _org_sections(sections):
+        children = [s for s in sections if s.start >= parent.start and s.end <= parent.end and s.level == parent.level + 1]
+        for child in children:
+            body = [b for b in blocks if child.start <= b.start < child.end and b.kind == "line"]
+            if not body:
+                continue
+            unit = child.title.strip().rstrip(":")
+            match = _UNIT_COLON_RE.match(body[0].text)
+            if len(body) == 1 and match:
+                unit = match.group(1).strip()
+            end = body[-1].end
+            # stop before the closing formula of the plan ("Trên đây là ...")
+            for b in body[1:]:
+                if fold_aligned(b.text).startswith(("tren day", "noi nhan")):
+                    end = _prev_end(body, b)
+                    break
+            facts.append(Fact(kind="responsibility", text=text[child.start:end], start=child.start, end=end,
+                              unit=unit, section=child.title, page=child.page))
+    return facts
+
+
+def _prev_end(body: list[Block], stop: Block) -> int:
+    prev = body[0]
+    for b in body:
+        if b is stop:
+            break
+        prev = b
+    return prev.end
+
+
+def _deadlines(text: str, blocks: list[Block], sections: list[Section], duties: list[Fact]) -> list[Fact]:
+    out: list[Fact] = []
+    for block in blocks:
+        if block.kind != "line":
+            continue
+        folded = fold_aligned(block.text)
+        match = _DEADLINE_RE.search(folded)
+        if not match:
+            continue
+        unit = next((f.unit for f in duties if f.start <= block.start < f.end), "")
+        section = next((s.title for s in reversed(sections) if s.start <= block.start < s.end), "")
+        out.append(Fact(kind="deadline", text=block.text, start=block.start, end=block.end, unit=unit,
+                        when=block.text[match.start():match.end()].strip(), section=section, page=block.page))
+    return out

@@ -1,0 +1,68 @@
+"""Turn one file into a :class:`Document`: load → clean → structure → metadata → facts → chunks."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+from ingest.clean import clean_pages
+from ingest.facts import extract_facts
+from ingest.loaders import load
+from ingest.metadata import extract_metadata, extract_references
+from ingest.model import Chunk, Document
+from ingest.structure import build_sections, find_footnotes, make_chunks
+
+logger = logging.getLogger(__name__)
+
+OCR_DAMAGE_THRESHOLD = 0.5
+
+
+def doc_id_for(path: Path) -> str:
+    """A document's id is its file name without extension (FORMAT.md)."""
+    return Path(path).stem
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def parse_file(path: Path) -> Document:
+    """Ingest one file; raises :class:`ingest.loaders.IngestError` when it cannot be read."""
+    from ingest import diacritics
+
+    raw = load(Path(path))
+    cleaned = clean_pages(raw.pages, raw.has_pages)
+    text = cleaned.text
+    doc_id = doc_id_for(raw.path)
+    sections, where = build_sections(cleaned.blocks, len(text))
+    footnotes = find_footnotes(cleaned.blocks, text)
+    meta = extract_metadata(text, cleaned.blocks)
+    damaged = diacritics.ocr_damage_score(text) >= OCR_DAMAGE_THRESHOLD
+    first_section = next((s.start for s in sections if s.level == 1), len(text))
+    preamble_end = meta.preamble_span[1] if meta.preamble_span else first_section
+    references = extract_references(text, min(preamble_end, first_section))
+    facts = extract_facts(text, cleaned.blocks, sections)
+    title = meta.title or doc_id
+    chunks = make_chunks(doc_id, f"{title} {meta.issuer}".strip(), text, cleaned.blocks, where, footnotes)
+    chunks.extend(_metadata_chunks(doc_id, text, meta, chunks))
+    doc = Document(
+        doc_id=doc_id, source_path=str(raw.path), source_hash=content_hash(raw.data), text=text,
+        metadata=meta, page_spans=cleaned.page_spans, sections=sections, tasks=[b.task for b in cleaned.blocks if b.task],
+        footnotes=footnotes, facts=facts, references=references, chunks=chunks, ocr_damaged=damaged,
+    )
+    if damaged:
+        doc.search_text = diacritics.ocr_fold(text)
+    logger.info("parsed %s: %d chunks, %d tasks, %d facts", doc_id, len(chunks), len(doc.tasks), len(facts))
+    return doc
+
+
+def _metadata_chunks(doc_id: str, text: str, meta, chunks: list[Chunk]) -> list[Chunk]:
+    """A chunk for the signature line, which block chunking keeps only as a bare name."""
+    out: list[Chunk] = []
+    if meta.signer_span:
+        start, end = meta.signer_span
+        if not any(c.start == start and c.end == end for c in chunks):
+            out.append(Chunk(chunk_id=f"{doc_id}:signer", doc_id=doc_id, kind="metadata", text=text[start:end],
+                             start=start, end=end, context=f"{meta.title} người ký {meta.issuer}"))
+    return out
