@@ -1,0 +1,43 @@
+"""Citations: a verbatim span of a document's cleaned text with its provenance."""
+
+from __future__ import annotations
+
+from assistant.schema import Citation
+from ingest.model import Document
+
+MAX_QUOTE_CHARS = 1200
+
+
+def section_at(doc: Document, offset: int) -> tuple[str, str]:
+    """(path, label) of the deepest section containing ``offset``."""
+    best = None
+    for section in doc.sections:
+        if section.start <= offset < section.end and (best is None or section.level >= best.level):
+            best = section
+    return (best.path, best.label) if best else ("", "")
+
+
+def display_title(doc: Document) -> str:
+    return doc.metadata.title or doc.doc_id
+
+
+def cite(doc: Document, start: int, end: int, *, task_id: str | None = None) -> Citation:
+    """A citation of ``doc.text[start:end]``, trimmed to whole lines when very long."""
+    start, end = max(0, start), min(len(doc.text), end)
+    if end - start > MAX_QUOTE_CHARS:
+        cut = doc.text.rfind("\n", start, start + MAX_QUOTE_CHARS)
+        end = cut if cut > start else start + MAX_QUOTE_CHARS
+    path, label = section_at(doc, start)
+    return Citation(
+        doc_id=doc.doc_id, title=display_title(doc), issuer=doc.metadata.issuer, section=path or None,
+        task_id=task_id, page=doc.page_at(start), quote=doc.text[start:end], start=start, end=end,
+    )
+
+
+def source_label(doc: Document) -> str:
+    """'Kế hoạch … (Sở Nội vụ)' for naming the plan an answer comes from."""
+    title = display_title(doc)
+    issuer = doc.metadata.issuer
+    if issuer and issuer.lower() not in title.lower():
+        return f"{title} – {issuer}"
+    return title

@@ -1,0 +1,118 @@
+"""Which plan a question is about: issuing-body mentions, title words, and unknown organisations.
+
+``Sở Ngoại vụ``, ``xã Chi Lăng``, ``Ban Quản lý Khu kinh tế`` name issuers; words of a title
+(``tuyên truyền``) separate two plans of the same issuer. A question that names an
+organisation no plan mentions (``Sở Y tế``) is out of scope.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ingest.model import Document
+from ingest.text import fold
+
+_GENERIC = {"lang", "son", "tinh", "ubnd", "uy", "ban", "nhan", "dan", "so", "xa", "phuong", "huyen", "cua", "va",
+            "ke", "hoach", "nam", "cai", "cach", "hanh", "chinh", "cchc", "2026", "2025", "2030", "giai", "doan", "tai",
+            "kinh", "te", "khu", "quan", "ly"}
+_ORG_RE = re.compile(
+    r"\b(Sở|Ban|Phòng|Trung tâm|UBND|Ủy ban nhân dân|Uỷ ban nhân dân|xã|phường|huyện|tỉnh|thành phố|Bệnh viện|"
+    r"Trường|Công an|Bộ|Cục|Chi cục|So|Uy ban|Xa|Tinh|Benh vien|Truong|Bo|Cuc)\s+((?:[A-ZĐÀ-Ỹ][\wÀ-ỹđ]*\s?){1,5})"
+)
+_SYL_RE = re.compile(r"[a-z0-9]+")
+
+
+def syllables(text: str) -> list[str]:
+    return _SYL_RE.findall(fold(text))
+
+
+@dataclass
+class DocMatch:
+    doc_id: str
+    score: float
+    issuer_hit: bool
+
+
+def issuer_aliases(issuer_folded: str) -> list[list[str]]:
+    """Ways to name an issuer: in full, without leading UBND, before a ' - ' place suffix."""
+    variants = {issuer_folded}
+    variants.add(re.sub(r"^(ubnd|uy ban nhan dan)\s+", "", issuer_folded))
+    variants.add(issuer_folded.split(" - ")[0])
+    variants.add(re.sub(r"\s+(lang son|tinh lang son)$", "", issuer_folded))
+    out = []
+    for v in variants:
+        syl = _SYL_RE.findall(v)
+        if len(syl) >= 2:
+            out.append(syl)
+            if len(syl) > 3:
+                out.append(syl[:3])  # "ban quan ly", "so noi vu"
+    return out
+
+
+def _contains_seq(haystack: list[str], needle: list[str]) -> bool:
+    n = len(needle)
+    return any(haystack[i:i + n] == needle for i in range(len(haystack) - n + 1))
+
+
+class DocMatcher:
+    def __init__(self, docs: list[Document], issuer_fold=None):
+        self.docs = docs
+        self._issuer_fold = issuer_fold or fold
+        # title words that are not the issuer's name: they tell two plans of one issuer apart
+        self._profiles = {
+            d.doc_id: [w for w in syllables(f"{d.metadata.title} {d.metadata.kind}")
+                       if w not in set(syllables(self._issuer_fold(d.metadata.issuer or "")))]
+            for d in docs
+        }
+        df: Counter[str] = Counter()
+        for syls in self._profiles.values():
+            df.update(set(syls))
+        n = max(len(docs), 1)
+        self._idf = {w: math.log(1 + n / c) for w, c in df.items()}
+        self._corpus_folded = " ".join(fold(d.text) + " " + (d.search_text or "") for d in docs)
+
+    def match(self, question: str) -> list[DocMatch]:
+        """Documents the question points at, best first; empty when it names none."""
+        q_syl = syllables(question)
+        q_set = set(q_syl)
+        results: list[DocMatch] = []
+        for doc in self.docs:
+            issuer = self._issuer_fold(doc.metadata.issuer or "")
+            hit = 0
+            for alias in issuer_aliases(issuer):
+                distinctive = [s for s in alias if s not in _GENERIC]
+                if _contains_seq(q_syl, alias) and (distinctive or len(alias) >= 3):
+                    hit = max(hit, len(alias))
+            title_score = sum(self._idf.get(w, 0) for w in set(self._profiles[doc.doc_id]) & q_set
+                              if w not in {"ke", "hoach", "cua"})
+            score = hit * 2.0 + title_score * 0.5
+            if score > 0:
+                results.append(DocMatch(doc.doc_id, score, hit > 0))
+        results.sort(key=lambda m: -m.score)
+        return results
+
+    def hinted_docs(self, question: str) -> set[str]:
+        """Docs whose issuer the question names, narrowed by title words when several share it."""
+        matches = [m for m in self.match(question) if m.issuer_hit]
+        if not matches:
+            return set()
+        best = matches[0].score
+        return {m.doc_id for m in matches if m.score >= best - 1e-6}
+
+    def unknown_organisations(self, question: str) -> list[str]:
+        """Organisations named with capitals in the question that appear nowhere in the corpus."""
+        missing = []
+        for match in _ORG_RE.finditer(question):
+            name = fold(f"{match.group(1)} {match.group(2)}").strip()
+            if len(name.split()) < 2:
+                continue
+            if name not in self._corpus_folded:
+                # allow a longer mention whose head (first three syllables) is known
+                head = " ".join(name.split()[:3])
+                if head in self._corpus_folded and len(name.split()) > 3:
+                    continue
+                missing.append(match.group(0).strip())
+        return missing

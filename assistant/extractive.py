@@ -1,0 +1,141 @@
+"""Answer from retrieved text: pick the sentence (or clause) that best covers the question.
+
+Candidates are sentences of the top chunks, and clauses of very long sentences. A candidate
+scores by IDF-weighted coverage of the question plus a bonus when it holds the kind of value
+asked (a percentage for "bao nhiêu", a date for "khi nào", a document number for "Quyết định
+nào"). Below the calibrated coverage threshold the assistant abstains.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.cite import cite, source_label
+from assistant.draft import Draft, fit, shorten
+from assistant.evidence import TermWeights, coverage
+from assistant.query import Query
+from index.hybrid import ScoredChunk
+from ingest.model import Document
+from ingest.structure import split_sentences
+
+_PERCENT_RE = re.compile(r"\d+(?:[.,]\d+)?\s*%")
+_NUMBER_RE = re.compile(r"\b\d+\b")
+_DATE_RE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{4})?\b|\bquý\s+[IV]+|\bquy\s+[iv]+|\bngày\b|\bngay\b|thường xuyên|hằng năm|hàng năm",
+                      re.IGNORECASE)
+_DOCNUM_RE = re.compile(r"\d+(?:/\d{4})?/[A-ZĐ][A-Za-zĐđ\-]+|\d+-[A-Z]+/[A-Z]+")
+MAX_SENTENCE = 520
+
+
+@dataclass
+class Candidate:
+    doc: Document
+    hit: ScoredChunk
+    start: int
+    end: int
+    score: float = 0.0
+    cover: float = 0.0
+
+
+def _candidates(hits: list[ScoredChunk], docs: dict[str, Document]) -> list[Candidate]:
+    out: list[Candidate] = []
+    for hit in hits:
+        chunk = hit.chunk
+        if chunk.kind == "heading":
+            continue  # a heading names a topic; it does not answer a question
+        doc = docs[chunk.doc_id]
+        for s, e in split_sentences(chunk.text, chunk.start):
+            out.append(Candidate(doc, hit, s, e))
+            if e - s > MAX_SENTENCE:  # long enumerations: also offer their clauses
+                pos = s
+                text = doc.text[s:e]
+                for part in re.split(r"(?<=;)\s+", text):
+                    ps = doc.text.find(part, pos)
+                    if ps >= 0 and len(part) > 25:
+                        out.append(Candidate(doc, hit, ps, ps + len(part)))
+                        pos = ps + len(part)
+    return out
+
+
+def _type_bonus(query: Query, text: str) -> float:
+    bonus = 0.0
+    if "target" in query.intents:
+        bonus += 0.15 if _PERCENT_RE.search(text) else (0.05 if _NUMBER_RE.search(text) else -0.1)
+    if "deadline" in query.intents:
+        bonus += 0.15 if _DATE_RE.search(text) else -0.05
+    if query.doc_kinds and ("nao" in query.folded.split() or "which" in query.folded):
+        bonus += 0.15 if _DOCNUM_RE.search(text) else -0.05
+    return bonus
+
+
+def best_evidence(query: Query, hits: list[ScoredChunk], docs: dict[str, Document], weights: TermWeights,
+                  ocr_fold=None) -> list[Candidate]:
+    """Candidates sorted by score (coverage + value-type bonus + retrieval score)."""
+    cands = _candidates(hits, docs)
+    top_score = max((h.score for h in hits), default=1.0) or 1.0
+    for c in cands:
+        text = c.doc.text[c.start:c.end]
+        meta = c.doc.metadata
+        deepest = c.hit.chunk.section.split(" > ")[-1] if c.hit.chunk.section else ""
+        evidence = f"{text} {deepest} {meta.title} {meta.issuer}"
+        if c.doc.ocr_damaged and ocr_fold is not None:
+            evidence += " " + ocr_fold(evidence)
+            c.cover = coverage(query.units_folded, evidence, weights, accented=False)
+        elif query.lang == "vi":
+            c.cover = coverage(query.units, evidence, weights, accented=True)
+        else:
+            c.cover = coverage(query.units_folded, evidence, weights, accented=False)
+        c.score = c.cover + _type_bonus(query, text) + 0.25 * (c.hit.score / top_score) - 0.0004 * max(0, len(text) - 300)
+    cands.sort(key=lambda c: -c.score)
+    return cands
+
+
+def answer_extractive(query: Query, hits: list[ScoredChunk], docs: dict[str, Document], weights: TermWeights,
+                      threshold: float, *, ocr_fold=None, restore=None) -> Draft:
+    cands = best_evidence(query, hits, docs, weights, ocr_fold)
+    if not cands or cands[0].cover < threshold:
+        return _abstain(query, cands)
+    best = cands[0]
+    doc = best.doc
+    text = doc.text[best.start:best.end].strip()
+    start, end = best.start, best.end
+    if text.endswith(":"):  # a lead-in: the values follow in the next lines
+        nxt = doc.text.find("\n", end)
+        nxt2 = doc.text.find("\n", nxt + 1) if nxt >= 0 else -1
+        if nxt >= 0:
+            end = nxt2 if nxt2 > 0 else len(doc.text)
+            text = doc.text[start:end].strip()
+    section = best.hit.chunk.section.split(" > ")[-1] if best.hit.chunk.section else ""
+    where = f"{source_label(doc)}" + (f", mục “{section}”" if section else "")
+    if query.lang == "en":
+        lead = f"According to {where}:"
+    else:
+        lead = f"Theo {where}:"
+    parts = [lead, shorten(text, 560)]
+    if doc.ocr_damaged and restore is not None:
+        parts.append(f"(Văn bản gốc là bản quét OCR; khôi phục dấu: {shorten(restore(text), 300)})")
+    answer = fit(parts, sep=" ")
+    quote_start, quote_end = _quote_window(doc, best)
+    citation = cite(doc, min(quote_start, start), max(quote_end, end), task_id=best.hit.chunk.task_id)
+    return Draft(answer, [citation], doc_id=doc.doc_id, path="extractive", confidence=best.cover)
+
+
+def _quote_window(doc: Document, cand: Candidate) -> tuple[int, int]:
+    """Quote the whole chunk when short, else the chosen sentence."""
+    chunk = cand.hit.chunk
+    if chunk.end - chunk.start <= 700:
+        return chunk.start, chunk.end
+    return cand.start, cand.end
+
+
+def _abstain(query: Query, cands: list[Candidate]) -> Draft:
+    text = "Các kế hoạch hiện có không chứa thông tin để trả lời câu hỏi này."
+    if query.lang == "en":
+        text = "The plans in the corpus do not contain the answer to this question."
+    citations = []
+    if cands and cands[0].cover > 0.2:
+        best = cands[0]
+        text += (" Nội dung gần nhất: " if query.lang != "en" else " Closest related content: ") + \
+            f"{source_label(best.doc)}."
+        citations = [cite(best.doc, best.start, best.end)]
+    return Draft(text, citations, abstained=True, path="abstain", confidence=cands[0].cover if cands else 0.0)

