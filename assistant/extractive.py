@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.cite import cite, source_label
+from assistant.answer_type import has_type, required_type
 from assistant.draft import Draft, fit, shorten
 from assistant.evidence import TermWeights, coverage
 from assistant.query import Query
@@ -33,6 +34,8 @@ class Candidate:
     hit: ScoredChunk
     start: int
     end: int
+    sent_start: int  # the whole sentence a clause belongs to
+    sent_end: int
     score: float = 0.0
     cover: float = 0.0
 
@@ -44,15 +47,15 @@ def _candidates(hits: list[ScoredChunk], docs: dict[str, Document]) -> list[Cand
         if chunk.kind == "heading":
             continue  # a heading names a topic; it does not answer a question
         doc = docs[chunk.doc_id]
-        for s, e in split_sentences(chunk.text, chunk.start):
-            out.append(Candidate(doc, hit, s, e))
+        for s, e in split_sentences(chunk.text, chunk.start, at_semicolons=False):
+            out.append(Candidate(doc, hit, s, e, s, e))
             if e - s > MAX_SENTENCE:  # long enumerations: also offer their clauses
                 pos = s
                 text = doc.text[s:e]
                 for part in re.split(r"(?<=;)\s+", text):
                     ps = doc.text.find(part, pos)
                     if ps >= 0 and len(part) > 25:
-                        out.append(Candidate(doc, hit, ps, ps + len(part)))
+                        out.append(Candidate(doc, hit, ps, ps + len(part), s, e))
                         pos = ps + len(part)
     return out
 
@@ -90,34 +93,83 @@ def best_evidence(query: Query, hits: list[ScoredChunk], docs: dict[str, Documen
     return cands
 
 
+def answer_span(doc: Document, cand: Candidate, limit: int = 560) -> tuple[int, int]:
+    """The whole sentence when it fits, else the chosen clause and the clauses after it."""
+    if cand.sent_end - cand.sent_start <= limit:
+        start, end = cand.sent_start, cand.sent_end
+    else:
+        start, end = cand.start, cand.end
+        while end < cand.sent_end:
+            nxt = doc.text.find(";", end + 1, cand.sent_end)
+            nxt = cand.sent_end if nxt < 0 else nxt + 1
+            if nxt - start > limit:
+                break
+            end = nxt
+    text = doc.text[start:end]
+    if text.rstrip().endswith(":"):  # a lead-in: the values follow on the next lines
+        line_end = doc.text.find("\n", end)
+        following = doc.text.find("\n", line_end + 1) if line_end >= 0 else -1
+        if line_end >= 0:
+            end = following if following > 0 else len(doc.text)
+    return start, end
+
+
+def lead_in(doc: Document, start: int) -> str:
+    """For a '+' sub-item, the '- …:' line it hangs from (it often carries the period or the unit)."""
+    line_start = doc.text.rfind("\n", 0, start) + 1
+    if not doc.text[line_start:start + 1].lstrip().startswith("+"):
+        return ""
+    pos = line_start
+    for _ in range(8):
+        if pos <= 0:
+            break
+        prev_start = doc.text.rfind("\n", 0, pos - 1) + 1
+        line = doc.text[prev_start:pos].strip()
+        if line.startswith(("-", "•")) or (line and not line.startswith("+") and line.endswith(":")):
+            return line if line.endswith(":") else ""
+        pos = prev_start
+    return ""
+
+
 def answer_extractive(query: Query, hits: list[ScoredChunk], docs: dict[str, Document], weights: TermWeights,
                       threshold: float, *, ocr_fold=None, restore=None) -> Draft:
     cands = best_evidence(query, hits, docs, weights, ocr_fold)
-    if not cands or cands[0].cover < threshold:
-        return _abstain(query, cands)
-    best = cands[0]
+    wanted = required_type(query)
+    typed = [c for c in cands if has_type(wanted, _typed_text(c), query.text)]
+    if not typed or typed[0].cover < threshold:
+        return _abstain(query, typed or cands)
+    best = typed[0]
     doc = best.doc
-    text = doc.text[best.start:best.end].strip()
-    start, end = best.start, best.end
-    if text.endswith(":"):  # a lead-in: the values follow in the next lines
-        nxt = doc.text.find("\n", end)
-        nxt2 = doc.text.find("\n", nxt + 1) if nxt >= 0 else -1
-        if nxt >= 0:
-            end = nxt2 if nxt2 > 0 else len(doc.text)
-            text = doc.text[start:end].strip()
+    start, end = answer_span(doc, best)
+    text = doc.text[start:end].strip()
+    context = lead_in(doc, start)
+    if context:
+        text = f"{context} {text}"
     section = best.hit.chunk.section.split(" > ")[-1] if best.hit.chunk.section else ""
     where = f"{source_label(doc)}" + (f", mục “{section}”" if section else "")
     if query.lang == "en":
         lead = f"According to {where}:"
     else:
         lead = f"Theo {where}:"
-    parts = [lead, shorten(text, 560)]
+    parts = [lead, shorten(text, 600)]
     if doc.ocr_damaged and restore is not None:
-        parts.append(f"(Văn bản gốc là bản quét OCR; khôi phục dấu: {shorten(restore(text), 300)})")
+        restored = restore(text)
+        budget = 680 - len(lead) - len(text) - 50
+        if budget > 80:
+            parts.append(f"(bản quét OCR; khôi phục dấu: {shorten(restored, budget)})")
     answer = fit(parts, sep=" ")
     quote_start, quote_end = _quote_window(doc, best)
+    if context:
+        context_at = doc.text.rfind(context, 0, start)
+        if 0 <= context_at and start - context_at < 600:
+            quote_start = min(quote_start, context_at)
     citation = cite(doc, min(quote_start, start), max(quote_end, end), task_id=best.hit.chunk.task_id)
     return Draft(answer, [citation], doc_id=doc.doc_id, path="extractive", confidence=best.cover)
+
+
+def _typed_text(c: Candidate) -> str:
+    start, end = answer_span(c.doc, c)
+    return lead_in(c.doc, start) + " " + c.doc.text[start:end]
 
 
 def _quote_window(doc: Document, cand: Candidate) -> tuple[int, int]:

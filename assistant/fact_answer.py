@@ -66,37 +66,65 @@ def answer_duty(query: Query, docs: list[Document], hinted: set[str], issuer_fol
 
 
 def answer_metadata(query: Query, docs: list[Document], ranked_docs: list[str]) -> Draft | None:
-    """Signer, number, issuer or date of the plan the question names."""
+    """Signer, number, issuer and/or date of the plan the question names (several at once)."""
     wanted = [i for i in ("signer", "number", "issuer", "date") if i in query.intents]
     if not wanted or not ranked_docs:
         return None
     doc = next(d for d in docs if d.doc_id == ranked_docs[0])
     meta = doc.metadata
     label = source_label(doc)
-    intent = wanted[0]
-    if intent == "signer" and meta.signer and meta.signer_span:
-        start, end = meta.signer_span
-        block_start = _signature_block_start(doc.text, start)
-        role = " ".join(doc.text[block_start:start].split())
-        text = f"{label} do {meta.signer} ký" + (f" ({role})." if role else ".")
-        if query.lang == "en":
-            text = f"{label} was signed by {meta.signer}" + (f" ({role})." if role else ".")
-        return Draft(text, [cite(doc, block_start, end)], doc_id=doc.doc_id, path="signer", confidence=0.95)
-    if intent == "number" and meta.number:
-        pos = doc.text.find(meta.number.split("/")[-1])
-        line_start = doc.text.rfind("\n", 0, max(pos, 0)) + 1
-        line_end = doc.text.find("\n", max(pos, 0))
-        return Draft(f"Số hiệu của {label}: {meta.number}.", [cite(doc, line_start, line_end if line_end > 0 else len(doc.text))],
-                     doc_id=doc.doc_id, path="number", confidence=0.9)
-    if intent == "issuer" and meta.issuer:
-        span = meta.preamble_span or meta.title_span
-        if span:
-            return Draft(f"{label} do {meta.issuer} ban hành.", [cite(doc, *span)], doc_id=doc.doc_id, path="issuer")
-    if intent == "date" and meta.date:
-        pos = fold(doc.text).find("ngay")
-        return Draft(f"{label} ghi ngày {meta.date}.", [cite(doc, max(pos, 0), max(pos, 0) + 60)], doc_id=doc.doc_id,
-                     path="date", confidence=0.8)
-    return None
+    english = query.lang == "en"
+    sentences: list[str] = []
+    citations = []
+    for intent in wanted:
+        if intent == "signer" and meta.signer and meta.signer_span:
+            start, end = meta.signer_span
+            block_start = _signature_block_start(doc.text, start)
+            role = " ".join(doc.text[block_start:start].split())
+            if english:
+                sentences.append(f"{label} was signed by {meta.signer}" + (f" ({role})." if role else "."))
+            else:
+                sentences.append(f"{label} do {meta.signer} ký" + (f" ({role})." if role else "."))
+            citations.append(cite(doc, block_start, end))
+        elif intent == "number" and meta.number:
+            span = _line_with(doc, meta.number.split("/")[-1])
+            sentences.append(("Number: " if english else "Số hiệu: ") + f"{meta.number}.")
+            if span:
+                citations.append(cite(doc, *span))
+        elif intent == "issuer" and meta.issuer:
+            span = meta.preamble_span or meta.title_span
+            sentences.append(f"{label} " + ("was issued by " if english else "do ") + meta.issuer +
+                             ("" if english else " ban hành") + ".")
+            if span:
+                citations.append(cite(doc, *span))
+        elif intent == "date" and meta.date:
+            span = _line_with(doc, meta.date.split("/")[-1]) if "/" in meta.date else None
+            sentences.append(("Date: " if english else "Ngày ban hành ghi trên văn bản: ") + f"{meta.date}.")
+            if span:
+                citations.append(cite(doc, *span))
+    if not sentences or not citations:
+        return None
+    text = fit([sentences[0] if sentences[0].startswith(label) else f"{label}: {sentences[0]}"] + sentences[1:], sep=" ")
+    return Draft(text, _unique(citations), doc_id=doc.doc_id, path="metadata", confidence=0.9)
+
+
+def _line_with(doc: Document, needle: str) -> tuple[int, int] | None:
+    """The cleaned-text line holding ``needle`` within the first part of the document."""
+    pos = doc.text.find(needle, 0, 4000)
+    if pos < 0:
+        return None
+    start = doc.text.rfind("\n", 0, pos) + 1
+    end = doc.text.find("\n", pos)
+    return start, (end if end > 0 else len(doc.text))
+
+
+def _unique(citations):
+    seen, out = set(), []
+    for c in citations:
+        if (c.start, c.end) not in seen:
+            seen.add((c.start, c.end))
+            out.append(c)
+    return out
 
 
 def _signature_block_start(text: str, signer_start: int) -> int:
@@ -158,7 +186,7 @@ def asks_for_document(query: Query) -> bool:
     """'Quyết định nào…', 'những kế hoạch nào', 'căn cứ …', 'which decision…'."""
     if not query.doc_kinds and "van ban" not in query.folded:
         return False
-    if re.search(rf"\b({_KIND_WORDS})\s+(?:so\s+)?(?:nao|gi)\b", query.folded):
+    if re.search(rf"\b({_KIND_WORDS})\s+(?:so\s+)?(?:nao|gi|may|bao nhieu)\b", query.folded):
         return True
     if re.search(r"\bwhich\s+(decision|plan|resolution|directive|decree|document)", query.folded):
         return True

@@ -35,10 +35,12 @@ FIELD_CUES: dict[str, tuple[str, ...]] = {
 
 INTENT_CUES: dict[str, tuple[str, ...]] = {
     "signer": ("ai ky", "nguoi ky", "ky ke hoach", "ky van ban", "signed", "signer", "who signed", "ky ban hanh"),
-    "number": ("so hieu", "so ky hieu", "so van ban", "document number", "so may"),
-    "issuer": ("ai ban hanh", "co quan nao ban hanh", "don vi nao ban hanh", "who issued", "issued by"),
-    "date": ("ngay ban hanh", "ban hanh ngay", "ngay nao ban hanh", "date of"),
-    "references": ("can cu", "thuc hien theo", "theo nhung", "based on", "implements", "tham chieu", "trien khai theo"),
+    "number": ("so hieu", "so ky hieu", "so van ban", "document number", "so bao nhieu", "mang so"),
+    "issuer": ("ai ban hanh", "co quan nao ban hanh", "don vi nao ban hanh", "who issued", "issued by",
+               "cua co quan nao", "cua don vi nao", "kem theo ke hoach cua", "which agency", "which body"),
+    "date": ("ngay ban hanh", "ban hanh ngay", "ngay nao ban hanh", "date of", "ky ngay", "ngay ky", "when was"),
+    "references": ("can cu", "thuc hien theo", "theo nhung", "based on", "implements", "tham chieu", "trien khai theo",
+                   "de thuc hien", "thay the", "replace", "replaces", "replaced"),
     "duty": ("lam gi", "nhiem vu gi", "trach nhiem", "co nhiem vu", "duties", "duty", "responsibilit", "what does",
              "phu trach gi", "giao nhiem vu"),
     "target": ("bao nhieu", "ty le", "chi tieu", "muc tieu", "phan tram", "how many", "how much", "target",

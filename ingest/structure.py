@@ -19,6 +19,7 @@ _LETTER_HEAD_RE = re.compile(r"^([a-zđ])\)\s+(.+)$")
 _FOOTNOTE_RE = re.compile(r"^([¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*(.+)$")
 _SUPERSCRIPT = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰", "1234567890")
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.;!?])\s+(?=[A-ZÀ-ỸĐ0-9“\-+(])")
+_FULL_STOP_SPLIT_RE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-ỸĐ0-9“\-+(])")
 
 MAX_CHUNK_CHARS = 700
 TARGET_CHUNK_CHARS = 450
@@ -122,11 +123,20 @@ def find_footnotes(blocks: list[Block], text: str) -> list[Footnote]:
     return notes
 
 
-def split_sentences(text: str, base: int) -> list[tuple[int, int]]:
-    """Sentence spans (absolute offsets) of ``text`` starting at ``base``."""
+_LABEL_ONLY_RE = re.compile(r"^(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})*|[a-zđ]|\+|-)\.?\)?$")
+
+
+def split_sentences(text: str, base: int, *, at_semicolons: bool = True) -> list[tuple[int, int]]:
+    """Sentence spans (absolute offsets) of ``text`` starting at ``base``.
+
+    A numbering label (``2.3.``, ``IV.``) is not a sentence: it stays with what follows.
+    """
     spans: list[tuple[int, int]] = []
     start = 0
-    for match in _SENTENCE_SPLIT_RE.finditer(text):
+    pattern = _SENTENCE_SPLIT_RE if at_semicolons else _FULL_STOP_SPLIT_RE
+    for match in pattern.finditer(text):
+        if _LABEL_ONLY_RE.match(text[start:match.start()].strip()):
+            continue
         spans.append((base + start, base + match.start()))
         start = match.end()
     spans.append((base + start, base + len(text)))

@@ -1,0 +1,95 @@
+"""The kind of value a question asks for, and whether a passage holds one.
+
+"bao nhiêu phần trăm" needs a percentage, "ngày nào" a date, "tên là gì" a person's name,
+"Quyết định nào" a document number. A passage without such a value cannot answer, however
+many words it shares with the question: this check is what keeps near-misses from being
+served as answers.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.query import Query, contains
+
+_PERCENT_RE = re.compile(r"\d+(?:[.,]\d+)?\s*%")
+_DATE_RE = re.compile(
+    r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\bquý\s+[IV]+\b|\bquy\s+[iv]+\b|\btháng\s+\d{1,2}\b|\bthang\s+\d{1,2}\b|"
+    r"\bnăm\s+\d{4}\b|\bnam\s+\d{4}\b|\b\d{4}\s*[-–—]\s*\d{4}\b|thường xuyên|thuong xuyen|hằng năm|hàng năm|hang nam|"
+    r"hàng quý|hang quy|định kỳ|dinh ky|chậm nhất|cham nhat|trước ngày|truoc ngay|\b\d+\s*(?:ngày|ngay)\b",
+    re.IGNORECASE,
+)
+_DOCNUM_RE = re.compile(r"\d+(?:/\d{4})?/[A-ZĐa-zđ][A-Za-zĐđ\-]+|\d+-[A-Z]+/[A-Z]+|/[A-Z]{2,}-[A-Za-z]+")
+_DAY_MONTH_RE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b")
+_YEAR_RE = re.compile(r"^(19|20)\d{2}$")
+_NUMBER_TOKEN_RE = re.compile(r"(?<![\w/.\-])\d+(?:[.,]\d+)?(?![\w/.\-])")
+_WORD_RE = re.compile(r"[^\W\d_]+")
+SURNAMES = frozenset(
+    "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dao dinh lam mai trinh ta luong ha trieu "
+    "chu luc nong hua vi la to cao tong quach thai kieu doan khuc lai giang van hoang mac ninh be linh".split()
+)
+
+PERSON_CUES = ("ten la gi", "la ai", "ho ten", "ho va ten", "who is", "ten gi", "ten cua")
+DATE_CUES = ("ngay nao", "khi nao", "bao gio", "luc nao", "thang nao", "nam nao", "thoi han nao", "when", "what date",
+             "giai doan nao", "thoi diem nao", "han nao")
+QUANTITY_CUES = ("bao nhieu", "so luong", "how many", "how much", "may lan", "thu may", "so may")
+PERCENT_CUES = ("ty le", "phan tram", "percent", "percentage", "%", "what share")
+
+
+def required_type(query: Query) -> str | None:
+    """'person', 'date', 'percent', 'quantity', 'docnum' or None."""
+    f = query.folded
+    if any(contains(f, c) for c in PERSON_CUES):
+        return "person"
+    if any(contains(f, c) for c in DATE_CUES):
+        return "date"
+    if re.search(r"\b(ke hoach|quyet dinh|nghi quyet|chi thi|nghi dinh|thong tu|luat|ket luan|cong van|van ban)"
+                 r"\s+(?:so\s+)?(?:nao|may|bao nhieu)\b", f) or re.search(r"\bwhich (decision|plan|resolution|decree)", f):
+        return "docnum"
+    if any(contains(f, c) for c in PERCENT_CUES) and any(contains(f, c) for c in QUANTITY_CUES + ("what share", "ty le")):
+        return "percent"
+    if any(contains(f, c) for c in QUANTITY_CUES):
+        return "quantity"
+    return None
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper() and (len(word) == 1 or word[1:].islower())
+
+
+def person_names(text: str) -> list[str]:
+    """Vietnamese personal names: 2–4 capitalised syllables opening with a common surname."""
+    from ingest.text import fold
+
+    words = [(m.group(0), m.start()) for m in _WORD_RE.finditer(text)]
+    names = []
+    i = 0
+    while i < len(words):
+        j = i
+        while j < len(words) and _capitalised(words[j][0]) and (j == i or words[j][1] - (words[j - 1][1] + len(words[j - 1][0])) <= 1):
+            j += 1
+        run = [w for w, _ in words[i:j]]
+        if 2 <= len(run) <= 4 and fold(run[0]) in SURNAMES:
+            names.append(" ".join(run))
+        i = max(j, i + 1)
+    return names
+
+
+def has_type(kind: str | None, text: str, question: str = "") -> bool:
+    if kind is None:
+        return True
+    if kind == "percent":
+        return bool(_PERCENT_RE.search(text))
+    if kind == "date":
+        return bool(_DATE_RE.search(text))
+    if kind == "docnum":
+        return bool(_DOCNUM_RE.search(text))
+    if kind == "person":
+        return bool(person_names(text))
+    if kind == "quantity":
+        if _PERCENT_RE.search(text):
+            return True
+        stripped = _DOCNUM_RE.sub(" ", _DAY_MONTH_RE.sub(" ", text))
+        asked = set(_NUMBER_TOKEN_RE.findall(question))
+        return any(not _YEAR_RE.match(n) and n not in asked for n in _NUMBER_TOKEN_RE.findall(stripped))
+    return True
