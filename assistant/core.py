@@ -204,16 +204,37 @@ class Assistant:
 
     # -- browsing ------------------------------------------------------------
     def search(self, query: str, k: int = 10, doc_id: str | None = None) -> list[SearchHit]:
+        """Ranked chunks: hybrid retrieval, then the structure the question names comes first
+        (the task or section it references, the plans whose issuer it names)."""
         state = self.state
+        parsed = parse(query)
         filters = SearchFilters(doc_ids={doc_id}) if doc_id else None
-        hits = state.index.search(parse(query).search_text, k, filters)
+        hits = state.index.search(parsed.search_text, max(k, 30), filters)
+        hinted = state.matcher.hinted_docs(parsed.text)
+        if parsed.task_ref:
+            ref_chunks = [c for c in state.index.chunks if (c.task_id or c.section_label) == parsed.task_ref
+                          and (not doc_id or c.doc_id == doc_id)]
+            known = {h.chunk.chunk_id for h in hits}
+            from index.hybrid import ScoredChunk
+
+            hits += [ScoredChunk(c, 0.0, 0.0, 0.0) for c in ref_chunks if c.chunk_id not in known]
+
+        def boost(hit) -> float:
+            score = hit.score
+            if parsed.task_ref and (hit.chunk.task_id or hit.chunk.section_label) == parsed.task_ref:
+                score += 2.0 if hit.chunk.task_id else 1.0
+            if hit.chunk.doc_id in hinted:
+                score += 0.5
+            return score
+
+        ranked = sorted(hits, key=lambda h: -boost(h))[:k]
         out = []
-        for hit in hits:
+        for hit in ranked:
             c = hit.chunk
             doc = state.index.docs[c.doc_id]
             out.append(SearchHit(doc_id=c.doc_id, chunk_id=c.chunk_id, title=doc.metadata.title, section=c.section or None,
                                  task_id=c.task_id, page=c.page, start=c.start, end=c.end, text=c.text,
-                                 score=round(hit.score, 4)))
+                                 score=round(boost(hit), 4)))
         return out
 
     def _doc(self, doc_id: str) -> Document | None:
