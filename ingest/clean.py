@@ -209,10 +209,11 @@ def _to_blocks(lines: list[_Line | None]) -> list[Block]:
     return _reattach_footnote_tails(blocks)
 
 
-def _reattach_footnote_tails(blocks: list[Block]) -> list[Block]:
-    """A footnote cut by a page break continues after the next page's first lines: move it back.
+def _reattach_footnote_tails(blocks: list[Block], window: int = 40) -> list[Block]:
+    """A footnote cut by a page break continues at the foot of the next page: move it back.
 
-    The tail is a block opening in lower case within a few blocks of an unfinished footnote.
+    The tail is a block opening in lower case that follows a heading or a finished sentence
+    (so it cannot continue its neighbour) while an unfinished footnote is open.
     """
     out: list[Block] = []
     open_note: Block | None = None
@@ -223,13 +224,14 @@ def _reattach_footnote_tails(blocks: list[Block]) -> list[Block]:
             since = 0
             out.append(block)
             continue
-        if open_note is not None and block.kind == "line" and block.text[:1].islower() and since <= 3:
+        prev = out[-1] if out else None
+        orphan = (block.kind == "line" and block.text[:1].islower() and prev is not None and prev.kind == "line"
+                  and (is_heading_like(prev.text) or prev.text.rstrip().endswith(tuple(_SENTENCE_END))))
+        if open_note is not None and orphan and since <= window:
             open_note.text = join_fragments(open_note.text, block.text)
             open_note = None
             continue
         since += 1
-        if since > 3:
-            open_note = None
         out.append(block)
     return out
 

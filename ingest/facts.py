@@ -12,11 +12,15 @@ from ingest.clean import Block
 from ingest.model import Fact, Section
 from ingest.text import fold_aligned
 
-_DEADLINE_RE = re.compile(
-    r"(truoc ngay\s*\d{1,2}/\d{1,2}(?:/\d{4})?|cham nhat[^.;]{0,40}?(?:ngay|thang)\b[^.;]{0,40}|"
-    r"dinh ky[^.;]{0,60}|hang quy|hang nam|hang thang|\b6 thang\b|quy [iv]{1,3}/\d{4}|"
-    r"trong (?:thoi han|vong)\s*\d+\s*ngay)"
-)
+# most specific first: a dated obligation says "trước ngày 01/6" before it says "6 tháng"
+_DEADLINE_PATTERNS = [re.compile(p) for p in (
+    r"truoc ngay\s*\d{1,2}/\d{1,2}(?:/\d{4})?",
+    r"cham nhat[^.;]{0,40}?(?:ngay|thang)\b[^.;]{0,40}",
+    r"trong (?:thoi han|vong)\s*\d+\s*ngay",
+    r"quy [iv]{1,3}/\d{4}",
+    r"dinh ky[^.;]{0,60}",
+    r"hang quy|hang nam|hang thang|\b6 thang\b",
+)]
 _ORG_SECTION = ("to chuc thuc hien", "trach nhiem thuc hien", "phan cong nhiem vu", "phan cong thuc hien")
 _UNIT_COLON_RE = re.compile(r"^(?:\d{1,2}\.\s*)?([^:]{3,120}?):\s+\S")
 
@@ -69,7 +73,7 @@ def _deadlines(text: str, blocks: list[Block], sections: list[Section], duties: 
         if block.kind != "line":
             continue
         folded = fold_aligned(block.text)
-        match = _DEADLINE_RE.search(folded)
+        match = next((m for m in (p.search(folded) for p in _DEADLINE_PATTERNS) if m), None)
         if not match:
             continue
         unit = next((f.unit for f in duties if f.start <= block.start < f.end), "")

@@ -53,6 +53,10 @@ def parse_file(path: Path) -> Document:
     )
     if damaged:
         doc.search_text = diacritics.ocr_fold(text)
+        # metadata is derived, not quoted: show it repaired (quotes keep the OCR text)
+        meta.title = diacritics.repair_ocr(meta.title)
+        meta.issuer = diacritics.repair_ocr(meta.issuer)
+        meta.signer = diacritics.repair_ocr(meta.signer)
     logger.info("parsed %s: %d chunks, %d tasks, %d facts", doc_id, len(chunks), len(doc.tasks), len(facts))
     return doc
 

@@ -145,8 +145,8 @@ def split_sentences(text: str, base: int, *, at_semicolons: bool = True) -> list
 
 def _pieces(block: Block) -> list[tuple[int, int]]:
     """Split a long block into runs of whole sentences of about TARGET_CHUNK_CHARS."""
-    if len(block.text) <= MAX_CHUNK_CHARS:
-        return [(block.start, block.end)]
+    if len(block.text) <= MAX_CHUNK_CHARS or block.kind == "task":
+        return [(block.start, block.end)]  # a task row is one unit, however long
     out: list[tuple[int, int]] = []
     cur_start, cur_end = None, None
     for s, e in split_sentences(block.text, block.start):
