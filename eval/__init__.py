@@ -1,0 +1,1 @@
+"""The ``cchc eval`` suite: question sets, scoring that agrees with score.py, reports."""
