@@ -62,14 +62,11 @@ def load(path: Path) -> RawDocument:
 def _decode_text(path: Path, data: bytes) -> str:
     if b"\x00" in data[:4096]:
         raise IngestError(path, "binary content, not a text file")
-    for encoding in ("utf-8-sig", "utf-16"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise IngestError(path, "text is not valid UTF-8")
+    encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise IngestError(path, f"text is not valid UTF-8 (byte {exc.start}); save it as UTF-8") from exc
     control = sum(1 for c in text[:20000] if ord(c) < 32 and c not in "\n\r\t\f")
     if control > max(10, len(text[:20000]) // 50):
         raise IngestError(path, "binary content, not a text file")
