@@ -1,0 +1,122 @@
+"""The FastAPI app factory, its lifespan (builds the shared backend once) and ``serve``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio
+import anyio.to_thread
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from api.backend import Backend
+from api.config import ApiSettings, get_api_settings
+from api.errors import install_exception_handlers
+from api.logs import configure_logging
+from api.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestContextMiddleware
+from api.routes import chat, documents, health, pages, search
+from api.routes.pages import STATIC_DIR
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """Hỏi đáp về các kế hoạch cải cách hành chính (CCHC), với trích dẫn nguyên văn.
+
+Every error is JSON `{"detail": "<Vietnamese message>", "request_id": "..."}`; every response
+carries `X-Request-ID`. `/v1/*` is rate limited per client IP (429 + `Retry-After`).
+Uploading and deleting plans needs the admin key in `X-API-Key`."""
+
+
+def _build_backend() -> Backend:
+    from assistant import Assistant  # imported here: the API package imports without the models
+
+    return Assistant.from_settings()
+
+
+async def _load_backend(app: FastAPI) -> None:
+    try:
+        backend = await anyio.to_thread.run_sync(_build_backend, abandon_on_cancel=True)
+    except Exception as exc:  # noqa: BLE001 - reported by /readyz, service stays up
+        log.exception("backend failed to load")
+        app.state.backend_error = f"{type(exc).__name__}: {exc}"
+        return
+    app.state.backend = backend
+    log.info("backend loaded", extra={"backend": type(backend).__name__})
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: ApiSettings = app.state.settings
+    app.state.cpu_limiter = anyio.CapacityLimiter(settings.workers)
+    app.state.admin_limiter = anyio.CapacityLimiter(1)
+    async with anyio.create_task_group() as tg:
+        if app.state.backend is None:
+            # loaded in the background: /healthz answers at once, /readyz says 503 until it is done
+            tg.start_soon(_load_backend, app)
+        yield
+        tg.cancel_scope.cancel()
+    close = getattr(app.state.backend, "close", None)
+    if callable(close):
+        await anyio.to_thread.run_sync(close)
+
+
+def create_app(settings: ApiSettings | None = None, backend: Backend | None = None) -> FastAPI:
+    """The service. Without ``backend`` the lifespan builds ``assistant.Assistant.from_settings()``."""
+    settings = settings or get_api_settings()
+    configure_logging(settings.log_level)
+    app = FastAPI(
+        title="CCHC Assistant API",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.backend = backend
+    app.state.backend_error = None
+
+    install_exception_handlers(app)
+    for module in (chat, search, documents, health, pages):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    # add_middleware puts each one outside the previous: the request passes
+    # CORS -> request id/log/500 -> rate limit -> body size -> routes
+    app.add_middleware(
+        BodyLimitMiddleware, limit=settings.max_body_bytes, upload_limit=settings.max_upload_bytes
+    )
+    app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute)
+    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+        allow_headers=["Content-Type", "X-API-Key", "X-Request-ID"],
+        expose_headers=["X-Request-ID", "Retry-After"],
+        max_age=600,
+    )
+    return app
+
+
+def serve(host: str | None = None, port: int | None = None, settings: ApiSettings | None = None) -> None:
+    """Run the service with uvicorn (``cchc serve``); host/port default to ``CCHC_HOST``/``CCHC_PORT``."""
+    import uvicorn
+
+    settings = settings or get_api_settings()
+    app = create_app(settings)
+    uvicorn.run(
+        app,
+        host=host or settings.host,
+        port=settings.port if port is None else port,
+        log_config=None,  # our JSON handlers (configure_logging) instead of uvicorn's
+        access_log=False,  # RequestContextMiddleware logs one line per request
+        proxy_headers=True,  # X-Forwarded-For from a local reverse proxy (forwarded_allow_ips)
+        timeout_graceful_shutdown=10,
+    )
+
+
+if __name__ == "__main__":
+    serve()
