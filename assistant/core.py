@@ -103,7 +103,7 @@ class Assistant:
             or (self.embedder is None and manifest.get("model") is not None)
         )
         if stale:
-            self.index_store.build(docs, self.segmenter, self.embedder, restore=diacritics.restore_diacritics,
+            self.index_store.build(docs, self.segmenter, self.embedder, restore=diacritics.repair_ocr,
                                    ocr_fold=diacritics.ocr_fold)
         index = self.index_store.load(docs, self.segmenter, self.embedder, dense_weight=self.settings.dense_weight,
                                       restore=diacritics.restore_diacritics)
@@ -185,7 +185,7 @@ class Assistant:
         if hinted and not hits:
             hits = state.index.search(query.search_text, self.settings.top_k)
         return answer_extractive(query, hits, state.index.docs, state.weights, self.settings.abstain_threshold,
-                                 ocr_fold=diacritics.ocr_fold, restore=diacritics.restore_diacritics)
+                                 ocr_fold=diacritics.ocr_fold, restore=diacritics.repair_ocr)
 
     def _metadata_path(self, query, docs, hinted, ranked):
         order = [d for d in ranked if d in hinted] or ranked
