@@ -61,7 +61,7 @@ def answer_task(query: Query, docs: list[Document], hinted: set[str]) -> Draft |
     if tasks:
         tasks.sort(key=lambda dt: -_topic_overlap(query, dt[1].content))
         doc, task = tasks[0]
-        others = [f"mục {ref} của {source_label(d)}" for d, *_ in sections if d.doc_id != doc.doc_id][:3]
+        others = [(d, path) for d, path, *_ in sections if d.doc_id != doc.doc_id][:4]
         return _task_draft(query, doc, task, others)
     if sections and not query.fields or sections and "content" in query.fields:
         doc, path, start, end = sections[0]
@@ -89,7 +89,17 @@ def answer_task(query: Query, docs: list[Document], hinted: set[str]) -> Draft |
                  confidence=1.0)
 
 
-def _task_draft(query: Query, doc: Document, task: Task, others: list[str]) -> Draft:
+def _others_line(ref: str, others: list[tuple[Document, str]], english: bool) -> str:
+    """'Ngoài ra, III.5 còn là mục “5. Cải cách chế độ công vụ” trong kế hoạch của: …' (short)."""
+    clean = [path for d, path in others if not d.ocr_damaged] or [path for _, path in others]
+    titles = sorted({path.split(" > ")[-1] for path in clean})
+    issuers = "; ".join(dict.fromkeys(d.metadata.issuer or d.doc_id for d, _ in others))
+    if english:
+        return f"{ref} is also the section “{' / '.join(titles)}” in the plans of: {issuers}."
+    return f"Ngoài ra, {ref} còn là mục “{' / '.join(titles)}” trong kế hoạch của: {issuers}."
+
+
+def _task_draft(query: Query, doc: Document, task: Task, others: list[tuple[Document, str]]) -> Draft:
     english = query.lang == "en"
     labels = FIELD_LABELS_EN if english else FIELD_LABELS_VI
     asked = [f for f in FIELD_ORDER if f in query.fields] or FIELD_ORDER
@@ -99,9 +109,10 @@ def _task_draft(query: Query, doc: Document, task: Task, others: list[str]) -> D
         head = f"Task {task.task_id} of {source_label(doc)}: “{shorten(task.content, 170)}”"
     else:
         head = f"Nhiệm vụ {task.task_id} ({source_label(doc)}): “{shorten(task.content, 170)}”"
-    lines = [head] + [f"- {labels[f]}: {values[f]}" for f in asked + rest if values[f]]
-    if others:
-        lines.append(("Also numbered " if english else "Ngoài ra, ") + f"{'; '.join(others)}.")
+    lines = [head] + [f"- {labels[f]}: {values[f]}" for f in asked if values[f]]
+    if others:  # the same number names a section elsewhere: say so before the remaining fields
+        lines.append(_others_line(task.task_id, others, english))
+    lines += [f"- {labels[f]}: {values[f]}" for f in rest if values[f]]
     answer = fit(lines)
     missing_asked = [f for f in asked if values[f] and f"{labels[f]}: {values[f]}" not in answer]
     if missing_asked:  # keep the asked fields whole: shorten the task's content instead

@@ -72,7 +72,8 @@ def _kind_and_title(text: str, blocks: list[Block], meta: Metadata) -> None:
             title = title_block.text
             first_word = title.split(" ", 1)[0]
             if first_word.isupper() and len(first_word) > 1:
-                meta.title = f"{kind}: {title}"
+                bare = _ATTACHED_TAIL_RE.sub("", title)
+                meta.title = f"{kind}: {sentence_case(bare)}"
             else:
                 meta.title = f"{kind} {title[:1].lower() + title[1:]}"
             meta.title_span = (title_block.start, title_block.end)
@@ -85,6 +86,21 @@ def _kind_and_title(text: str, blocks: list[Block], meta: Metadata) -> None:
                 meta.preamble_span = (follow.start, follow.end)
                 break
         return
+
+
+_ATTACHED_TAIL_RE = re.compile(r"\s*\(k[eè]m theo[^)]*\)\s*$", re.IGNORECASE)
+_VOWELS = set("aăâeêioôơuưyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ")
+
+
+def sentence_case(title: str) -> str:
+    """'CÁC NHIỆM VỤ VỀ CCHC' → 'Các nhiệm vụ về CCHC' (acronyms, which have no vowel, stay)."""
+    words = []
+    for word in title.split(" "):
+        if word.isupper() and any(c.lower() in _VOWELS for c in word):
+            word = word.lower()
+        words.append(word)
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
 
 
 def _issuer(text: str, folded: str, blocks: list[Block]) -> str:

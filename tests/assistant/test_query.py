@@ -1,0 +1,68 @@
+"""Question understanding: task references, fields, intents, language, answer types."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer_type import has_type, person_names, required_type
+from assistant.query import parse
+
+
+@pytest.mark.parametrize("question,ref", [
+    ("Ai chủ trì nhiệm vụ III.5 và khi nào phải xong?", "III.5"),
+    ("who leads task III.5", "III.5"),
+    ("mục II.2 do ai chủ trì", "II.2"),
+    ("ai chu tri nhiem vu iv.1", "IV.1"),
+    ("III.5", "III.5"),
+    ("Nghị quyết 76/NQ-CP ngày 15/7/2021", None),
+    ("Kế hoạch số 29/KH-UBND", None),
+])
+def test_task_references(question, ref):
+    assert parse(question).task_ref == ref
+
+
+@pytest.mark.parametrize("question,fields", [
+    ("Ai chủ trì nhiệm vụ III.5?", {"lead"}),
+    ("ai phoi hop thuc hien nhiem vu V.2", {"cooperating"}),
+    ("Sản phẩm của nhiệm vụ III.3 là gì?", {"product", "content"}),
+    ("Nhiệm vụ I.3 phải hoàn thành khi nào?", {"deadline"}),
+    ("What is the deadline of task VI.2?", {"deadline"}),
+])
+def test_fields(question, fields):
+    assert fields <= set(parse(question).fields)
+
+
+@pytest.mark.parametrize("question,lang", [
+    ("Ai ký kế hoạch?", "vi"), ("ai ky ke hoach tuyen truyen", "vi-noaccent"),
+    ("Who signed the communication plan?", "en"),
+])
+def test_language(question, lang):
+    assert parse(question).lang == lang
+
+
+def test_intents_and_english_glossary():
+    q = parse("Who signed the plan of the management board?")
+    assert "signer" in q.intents and "ban quan ly" in q.search_text
+    assert "duty" in parse("Phòng Kinh tế xã làm gì?").intents
+    assert "references" in parse("Kế hoạch căn cứ Quyết định nào?").intents
+
+
+@pytest.mark.parametrize("question,kind", [
+    ("Báo cáo Quý I gửi trước ngày nào?", "date"),
+    ("Tỷ lệ hồ sơ trực tuyến phải đạt bao nhiêu?", "percent"),
+    ("chậm nhất bao nhiêu ngày", "quantity"),
+    ("Trưởng phòng tên là gì?", "person"),
+    ("Kế hoạch căn cứ Quyết định nào của Thủ tướng?", "docnum"),
+    ("Hình thức tuyên truyền nào trong kế hoạch?", None),
+])
+def test_required_answer_type(question, kind):
+    assert required_type(parse(question)) == kind
+
+
+def test_type_checks():
+    assert has_type("percent", "tỷ lệ đạt 95%") and not has_type("percent", "đạt mục tiêu đề ra")
+    assert has_type("date", "Gửi trước ngày 01/6.") and not has_type("date", "Tổ chức Hội nghị đối thoại.")
+    assert has_type("quantity", "chậm nhất 07 ngày kể từ ngày ban hành")
+    assert not has_type("quantity", "Nghị quyết số 66/NQ-CP ngày 26/3/2025 năm 2026")
+    assert person_names("KT. TRƯỞNG BAN Hoàng Viết Đông") == ["Hoàng Viết Đông"]
+    assert person_names("Ban Quản lý Khu kinh tế cửa khẩu Đồng Đăng - Lạng Sơn") == []
