@@ -25,7 +25,7 @@ _TIME_RE = re.compile(
 
 FIELD_CUES: dict[str, tuple[str, ...]] = {
     "lead": ("chu tri", "ai phu trach", "don vi nao", "co quan nao", "ai thuc hien", "who leads", "who is responsible",
-             "lead unit", "responsible", "in charge", "ai lam", "do ai", "ai "),
+             "lead unit", "responsible", "in charge", "ai lam", "do ai", "ai ", "lead", "leads", "leading"),
     "cooperating": ("phoi hop", "cooperat", "support", "ho tro"),
     "product": ("san pham", "product", "output", "deliverable", "ket qua dau ra"),
     "deadline": ("khi nao", "thoi gian", "thoi han", "han chot", "bao gio", "when", "deadline", "timeline", "due",
