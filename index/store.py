@@ -60,8 +60,8 @@ class IndexStore:
         path = self.root / MANIFEST
         return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
-    def _tokens_path(self, doc: Document) -> Path:
-        return self.root / "tokens" / f"{doc.doc_id}.{doc.source_hash[:12]}.json"
+    def _tokens_path(self, doc: Document, segmenter: Segmenter) -> Path:
+        return self.root / "tokens" / f"{doc.doc_id}.{doc.source_hash[:12]}.{segmenter.key}.json"
 
     def _vectors_path(self, doc: Document, fingerprint: str) -> Path:
         return self.root / "vectors" / f"{doc.doc_id}.{doc.source_hash[:12]}.{fingerprint}.npy"
@@ -73,7 +73,7 @@ class IndexStore:
         report = BuildReport([], [], [], [], 0.0)
         for doc in docs:
             fresh = False
-            tokens_path = self._tokens_path(doc)
+            tokens_path = self._tokens_path(doc, segmenter)
             if not tokens_path.exists():
                 atomic_write_text(tokens_path, json.dumps(_doc_tokens(doc, segmenter, ocr_fold), ensure_ascii=False))
                 report.segmented.append(doc.doc_id)
@@ -87,7 +87,7 @@ class IndexStore:
                     fresh = True
             if not fresh:
                 report.reused.append(doc.doc_id)
-        live = {self._tokens_path(d).name for d in docs}
+        live = {self._tokens_path(d, segmenter).name for d in docs}
         if embedder is not None:
             live |= {self._vectors_path(d, embedder.fingerprint).name for d in docs}
         for folder in ("tokens", "vectors"):
@@ -126,7 +126,7 @@ class IndexStore:
         folded: list[list[str]] = []
         vectors: list[np.ndarray] = []
         for doc in docs:
-            tokens_path = self._tokens_path(doc)
+            tokens_path = self._tokens_path(doc, segmenter)
             if not tokens_path.exists():
                 raise FileNotFoundError(f"index is stale: no tokens for {doc.doc_id}; run 'cchc index'")
             cached = json.loads(tokens_path.read_text(encoding="utf-8"))

@@ -46,11 +46,13 @@ def docs():
 
 
 def test_segmentation_joins_compounds_and_keeps_codes():
-    words = Segmenter().words("Cải cách hành chính theo Kế hoạch số 29/KH-UBND, nhiệm vụ III.5 đạt 95%")
-    assert "cải_cách" in words and "hành_chính" in words
+    words = Segmenter(mode="both").words("Cải cách hành chính theo Kế hoạch số 29/KH-UBND, nhiệm vụ III.5 đạt 95%")
+    assert "cải_cách" in words and "hành_chính" in words and "cải" in words
     assert "29/kh-ubnd" in words and "iii.5" in words and "95%" in words
-    folded = Segmenter().tokens("Cải cách hành chính").folded
+    folded = Segmenter(mode="both").tokens("Cải cách hành chính").folded
     assert "cai_cach" in folded and "hanh_chinh" in folded
+    plain = Segmenter().words("Cải cách hành chính theo Kế hoạch số 29/KH-UBND")  # the default: syllables
+    assert "cải_cách" not in plain and "cải" in plain and "29/kh-ubnd" in plain
 
 
 def test_unaccented_question_matches_folded_field():
