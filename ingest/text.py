@@ -57,17 +57,25 @@ def squeeze(text: str) -> str:
     return _SPACE_RE.sub(" ", text or "").strip()
 
 
+def _aligned_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in list(range(65, 91)) + list(range(0x80, 0x2000)):
+        char = chr(code)
+        base = unicodedata.normalize("NFD", char)[0] if code > 127 else char
+        if base in "đĐ":
+            base = "d"
+        low = base.lower()
+        table[code] = low if len(low) == 1 else base
+    return table
+
+
+_ALIGNED = _aligned_table()
+
+
 def fold_aligned(text: str) -> str:
     """Accent-fold and lower-case character by character, keeping offsets aligned with ``text``.
 
     ``text`` must be NFC; each character maps to exactly one, so a match found in the folded
     string is a span of the original at the same offsets.
     """
-    out = []
-    for char in text:
-        base = unicodedata.normalize("NFD", char)[0] if ord(char) > 127 else char
-        if base in "đĐ":
-            base = "d"
-        low = base.lower()
-        out.append(low if len(low) == 1 else base)
-    return "".join(out)
+    return text.translate(_ALIGNED)
