@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from assistant.query import Query, contains
+from ingest.text import fold
 
 _PERCENT_RE = re.compile(r"\d+(?:[.,]\d+)?\s*%")
 _DATE_RE = re.compile(
@@ -34,6 +35,24 @@ DATE_CUES = ("ngay nao", "khi nao", "bao gio", "luc nao", "thang nao", "nam nao"
              "giai doan nao", "thoi diem nao", "han nao")
 QUANTITY_CUES = ("bao nhieu", "so luong", "how many", "how much", "may lan", "thu may", "so may")
 PERCENT_CUES = ("ty le", "phan tram", "percent", "percentage", "%", "what share")
+
+
+_ROW_NUMBER_RE = re.compile(r"^\s*\d{1,3}\t")
+_COUNTED_RE = re.compile(r"\b(?:bao nhieu|how many|so luong)\s+([a-z]+(?:\s[a-z]+)?)")
+_NOT_NOUNS = {"phan", "tram", "la", "thi", "va", "nam", "the", "of", "do", "are", "is", "duoc", "lan"}
+
+
+def counted_noun(question: str) -> str | None:
+    """The noun a 'bao nhiêu X' question counts (``biên chế``, ``ngày``), folded; None if none."""
+    from ingest.text import fold
+
+    match = _COUNTED_RE.search(fold(question))
+    if not match:
+        return None
+    words = [w for w in match.group(1).split() if w not in _NOT_NOUNS]
+    if not words or words[0] != match.group(1).split()[0]:
+        return None
+    return words[0]
 
 
 def required_type(query: Query) -> str | None:
@@ -87,6 +106,12 @@ def has_type(kind: str | None, text: str, question: str = "") -> bool:
     if kind == "person":
         return bool(person_names(text))
     if kind == "quantity":
+        text = _ROW_NUMBER_RE.sub("", text)  # a table row's STT is not a quantity
+        noun = counted_noun(question)
+        if noun:  # "bao nhiêu biên chế": a number must count that noun
+            folded = fold(text)
+            pattern = r"(?<![\w/.\-])\d+(?:[.,]\d+)?\s+(?:\S+\s+){0,2}?" + re.escape(noun)
+            return re.search(pattern, folded) is not None
         if _PERCENT_RE.search(text):
             return True
         stripped = _DOCNUM_RE.sub(" ", _DAY_MONTH_RE.sub(" ", text))

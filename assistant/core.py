@@ -139,8 +139,12 @@ class Assistant:
         from index.segment import _segment
 
         segment = _segment if self.segmenter.use_underthesea else str.split
-        query.units = question_units(query.search_text, segment, accented=True)
-        query.units_folded = question_units(query.search_text, segment, accented=False)
+        text = query.search_text
+        if query.lang == "vi-noaccent":
+            # the segmenter needs diacritics to find compounds: restore them first, then fold
+            text = diacritics.restore_diacritics(text)
+        query.units = question_units(text, segment, accented=True)
+        query.units_folded = question_units(text, segment, accented=False)
 
     def _resolve_followup(self, query: Query, history: list[Turn]) -> Query:
         """A short follow-up inherits the task, plan and fields of the previous turn."""

@@ -103,16 +103,61 @@ class DocMatcher:
         return {m.doc_id for m in matches if m.score >= best - 1e-6}
 
     def unknown_organisations(self, question: str) -> list[str]:
-        """Organisations named with capitals in the question that appear nowhere in the corpus."""
+        """Organisations named with capitals in the question that appear nowhere in the corpus.
+
+        Vietnamese capitalises only the first word of a name ('Sở Tư pháp'), so a mention is
+        known when it, or it extended by one or two lower-case words, occurs in the corpus.
+        """
         missing = []
-        for match in _ORG_RE.finditer(question):
-            name = fold(f"{match.group(1)} {match.group(2)}").strip()
-            if len(name.split()) < 2:
-                continue
-            if name not in self._corpus_folded:
-                # allow a longer mention whose head (first three syllables) is known
-                head = " ".join(name.split()[:3])
-                if head in self._corpus_folded and len(name.split()) > 3:
-                    continue
-                missing.append(match.group(0).strip())
+        for variants in organisation_mentions(question):
+            if not any(self._in_corpus(fold(v)) for v in variants):
+                missing.append(variants[min(1, len(variants) - 1)])
         return missing
+
+    def _in_corpus(self, name: str) -> bool:
+        return re.search(r"(?<![a-z0-9])" + re.escape(name) + r"(?![a-z0-9])", self._corpus_folded) is not None
+
+
+_ORG_HEADS = ("uy ban nhan dan", "trung tam", "thanh pho", "benh vien", "cong an", "chi cuc", "so", "ban", "phong",
+              "ubnd", "xa", "phuong", "huyen", "tinh", "truong", "bo", "cuc")
+_STOP_AFTER = {"cua", "giao", "dat", "co", "la", "ve", "trong", "nam", "duoc", "da", "se", "va", "theo", "tai", "cho",
+               "thuc", "ban", "phai", "can", "nao", "gi", "lam", "ai", "nhung", "cac", "voi"}
+_WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def _name_word(word: str) -> bool:
+    """Capitalised like a proper name ('Cao', 'Y'), not an acronym ('CCHC')."""
+    return word[:1].isupper() and (len(word) == 1 or not word.isupper())
+
+
+def organisation_mentions(question: str) -> list[list[str]]:
+    """For each 'head + capitalised name' in the question ('Sở Y tế', 'tỉnh Cao Bằng'), the
+    mention and its extensions by one and two following lower-case words."""
+    words = [(m.group(0), m.start(), m.end()) for m in _WORD_RE.finditer(question)]
+    folded = [fold(w) for w, *_ in words]
+    out: list[list[str]] = []
+    i = 0
+    while i < len(words):
+        head_len = 0
+        for head in _ORG_HEADS:
+            parts = head.split()
+            if folded[i:i + len(parts)] == parts:
+                head_len = len(parts)
+                break
+        j = i + head_len
+        if head_len and j < len(words) and _name_word(words[j][0]):
+            k = j + 1
+            while k < len(words) and _name_word(words[k][0]) and words[k - 1][2] + 1 >= words[k][1]:
+                k += 1
+            variants = [question[words[i][1]:words[k - 1][2]]]
+            for extra in (1, 2):
+                end = k - 1 + extra
+                if end < len(words) and words[end][0].islower() and folded[end] not in _STOP_AFTER:
+                    variants.append(question[words[i][1]:words[end][2]])
+                else:
+                    break
+            out.append(variants)
+            i = k
+        else:
+            i += 1
+    return out

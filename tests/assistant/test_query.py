@@ -66,3 +66,15 @@ def test_type_checks():
     assert not has_type("quantity", "Nghị quyết số 66/NQ-CP ngày 26/3/2025 năm 2026")
     assert person_names("KT. TRƯỞNG BAN Hoàng Viết Đông") == ["Hoàng Viết Đông"]
     assert person_names("Ban Quản lý Khu kinh tế cửa khẩu Đồng Đăng - Lạng Sơn") == []
+
+
+def test_counted_noun_and_organisation_mentions():
+    from assistant.answer_type import counted_noun
+    from assistant.docmatch import organisation_mentions
+
+    assert counted_noun("được giao bao nhiêu biên chế công chức") == "bien"
+    assert counted_noun("đạt bao nhiêu phần trăm") is None
+    assert not has_type("quantity", "5\tKiểm tra tối thiểu 20% các sở", "bao nhiêu biên chế")
+    assert organisation_mentions("Sở Y tế Lạng Sơn giao gì?") == [["Sở Y", "Sở Y tế"]]
+    assert organisation_mentions("Tỉnh Cao Bằng đặt chỉ tiêu") == [["Tỉnh Cao Bằng"]]
+    assert organisation_mentions("CCHC của UBND tỉnh") == []
