@@ -159,6 +159,8 @@ def answer_references(query: Query, docs: list[Document], ranked_docs: list[str]
         refs = [r for r in refs if any(_issued_by(r, c) for c in codes)] or []
     if not refs:
         return None
+    if any(contains(query.folded, w) for w in ("thay the", "replace", "replaces", "replaced")):
+        refs = [r for r in refs if r.relation == "replaces"] or refs
     implements = [r for r in refs if r.relation == "implements"]
     title_words = set(terms(f"{doc.metadata.title} {doc.metadata.issuer}"))
     topic = set(terms(query.text)) - title_words - {"ke", "hoach", "quyet", "dinh", "nghi", "quyet", "thu", "tuong", "chinh", "phu",
