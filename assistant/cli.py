@@ -198,6 +198,7 @@ def eval_cmd(questions: Path = typer.Option(..., "--questions", help="question s
              answers_out: Optional[Path] = typer.Option(None, "--answers-out", help="write answer records here"),
              report: Optional[Path] = typer.Option(None, "--report", help="self-contained HTML report"),
              json_out: Optional[Path] = typer.Option(None, "--json", help="metrics JSON"),
+             markdown: Optional[Path] = typer.Option(None, "--markdown", help="summary tables as Markdown"),
              baseline: Optional[Path] = typer.Option(None, "--baseline", help="earlier metrics JSON to compare with"),
              limit: Optional[int] = typer.Option(None), kind: Optional[str] = typer.Option(None),
              lang: Optional[str] = typer.Option(None),
@@ -226,7 +227,7 @@ def eval_cmd(questions: Path = typer.Option(..., "--questions", help="question s
     code = eval_command(assistant_factory=factory, questions=questions, answers_out=answers_out, report=report,
                         json_out=json_out, baseline=baseline, limit=limit, kind=kind, lang=lang,
                         retrieval_only=retrieval_only, min_score=min_score, known_docs=known,
-                        progress=not no_progress)
+                        progress=not no_progress, markdown=markdown)
     raise typer.Exit(code)
 
 

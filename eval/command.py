@@ -16,7 +16,7 @@ from rich.markup import escape
 from eval.compare import compare_metrics, load_metrics, render_comparison
 from eval.metrics import compute_metrics
 from eval.questions import QuestionFileError, filter_questions, load_questions
-from eval.report import metrics_document, print_summary, write_html, write_metrics_json
+from eval.report import to_markdown, metrics_document, print_summary, write_html, write_metrics_json
 from eval.runner import EvalAssistant, run_eval, write_answers
 
 EXIT_OK, EXIT_BELOW_MIN, EXIT_INVALID = 0, 1, 2
@@ -27,7 +27,7 @@ def eval_command(*, assistant_factory: Callable[[], EvalAssistant], questions: P
                  baseline: Path | None = None, limit: int | None = None, kind: str | None = None,
                  lang: str | None = None, retrieval_only: bool = False, min_score: float | None = None,
                  known_docs: set[str] | None = None, k: int = 10, progress: bool = True,
-                 console: Console | None = None) -> int:
+                 console: Console | None = None, markdown: Path | None = None) -> int:
     """Run the eval; 0 = ok, 1 = headline below ``min_score``, 2 = invalid question file/options.
 
     The headline (last line ``score: X.XXX``) is the share right — the number score.py
@@ -72,6 +72,10 @@ def eval_command(*, assistant_factory: Callable[[], EvalAssistant], questions: P
         written.append(write_metrics_json(json_out, metrics, meta, comparison))
     if report is not None:
         written.append(write_html(report, metrics, meta=meta, comparison=comparison))
+    if markdown is not None:
+        markdown.parent.mkdir(parents=True, exist_ok=True)
+        markdown.write_text(to_markdown(metrics) + "\n", encoding="utf-8")
+        written.append(markdown)
 
     print_summary(metrics, out)
     if comparison is not None:
