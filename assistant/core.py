@@ -17,6 +17,7 @@ from assistant.docmatch import DocMatcher
 from assistant.draft import Draft
 from assistant.evidence import TermWeights, question_units
 from assistant.extractive import answer_extractive
+from assistant.llm import rewriter_from_settings
 from assistant.fact_answer import answer_duty, answer_metadata, answer_references
 from assistant.query import Query, parse
 from assistant.schema import (Answer, DocumentDetail, DocumentInfo, SearchHit, SectionInfo, TaskInfo, Turn)
@@ -62,6 +63,7 @@ class Assistant:
         self.segmenter = Segmenter()
         self.embedder = self._load_embedder()
         self._lock = threading.Lock()
+        self.rewriter = rewriter_from_settings(self.settings)
         self._state: _State | None = None
         self.ready = False
         if build:
@@ -130,6 +132,10 @@ class Assistant:
         query = self._resolve_followup(query, history or [])
         self._add_units(query)
         draft = self._answer(query, state, set(doc_ids or []))
+        if self.rewriter is not None and not draft.abstained and draft.citations:
+            rewritten = self.rewriter.rewrite(question, draft.answer, draft.citations)
+            if rewritten:
+                draft.answer = rewritten
         return Answer(
             question=question, answer=draft.answer, abstained=draft.abstained, citations=draft.citations,
             task=draft.task, latency_ms=round((time.perf_counter() - began) * 1000, 2), confidence=round(draft.confidence, 3),
