@@ -21,6 +21,7 @@ _DATE_RE = re.compile(
     re.IGNORECASE,
 )
 _DOCNUM_RE = re.compile(r"\d+(?:/\d{4})?/[A-ZĐa-zđ][A-Za-zĐđ\-]+|\d+-[A-Z]+/[A-Z]+|/[A-Z]{2,}-[A-Za-z]+")
+_NAMED_DOC_RE = re.compile(r"\b(?:Luật|Luat|Bộ luật|Nghị định|Chương trình|Đề án|De an)\s+[A-ZĐÀÁẢÃẠÂĂÔƠƯÉÈÊÍÌÓÒÚÙÝ]")
 _DAY_MONTH_RE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b")
 _YEAR_RE = re.compile(r"^(19|20)\d{2}$")
 _NUMBER_TOKEN_RE = re.compile(r"(?<![\w/.\-])\d+(?:[.,]\d+)?(?![\w/.\-])")
@@ -101,8 +102,8 @@ def has_type(kind: str | None, text: str, question: str = "") -> bool:
         return bool(_PERCENT_RE.search(text))
     if kind == "date":
         return bool(_DATE_RE.search(text))
-    if kind == "docnum":
-        return bool(_DOCNUM_RE.search(text))
+    if kind == "docnum":  # a number (29/KH-UBND) or a named law (Luật An ninh mạng)
+        return bool(_DOCNUM_RE.search(text) or _NAMED_DOC_RE.search(text))
     if kind == "person":
         return bool(person_names(text))
     if kind == "quantity":

@@ -145,7 +145,7 @@ class Assistant:
         from index.segment import _segment
 
         segment = _segment if self.segmenter.use_underthesea else str.split
-        text = query.search_text
+        text = query.evidence_text or query.search_text
         if query.lang == "vi-noaccent":
             # the segmenter needs diacritics to find compounds: restore them first, then fold
             text = diacritics.restore_diacritics(text)
@@ -168,6 +168,7 @@ class Assistant:
             query.fields = list(prev.fields)
         if query.followup or query.task_ref:
             query.search_text = f"{query.search_text} {prev.search_text}"
+            query.evidence_text = f"{query.evidence_text} {prev.evidence_text}"
         return query
 
     def _answer(self, query: Query, state: _State, only_docs: set[str]) -> Draft:

@@ -19,10 +19,10 @@ QUESTION_WORDS = frozenset(
     """ai gi nao bao nhieu khi sao the nhu the nao la co khong duoc cua va cac nhung mot trong cho voi ve theo tai
     tu nay do de thi phai can hay hoac ra vao len den tren duoi boi ma neu nen da se dang nhe a
     what who which when how is are the of for to in on and or by does do its it be was with about task plan
-    xin cho biet hoi""".split()
+    xin cho biet hoi may cu the hien nay nhu the nao please tell me""".split()
 )
 # Phrasing of questions, with diacritics (folded forms would also drop "đạt", "phần" of the text).
-QUESTION_WORDS_ACCENTED = frozenset("phần trăm đặt hướng tới cần những nào gì làm bao nhiêu".split())
+QUESTION_WORDS_ACCENTED = frozenset("phần trăm đặt hướng tới cần những nào gì làm bao nhiêu mấy hạn cuối".split())
 # Terms every plan shares: they neither identify evidence nor prove it answers.
 DOMAIN_COMMON = frozenset("ke hoach cchc cai cach hanh chinh nam 2026 nhiem vu".split())
 

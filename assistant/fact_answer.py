@@ -80,7 +80,7 @@ def answer_metadata(query: Query, docs: list[Document], ranked_docs: list[str]) 
         if intent == "signer" and meta.signer and meta.signer_span:
             start, end = meta.signer_span
             block_start = _signature_block_start(doc.text, start)
-            role = " ".join(doc.text[block_start:start].split())
+            role = _role_text(doc.text[block_start:start])
             if english:
                 sentences.append(f"{label} was signed by {meta.signer}" + (f" ({role})." if role else "."))
             else:
@@ -108,6 +108,18 @@ def answer_metadata(query: Query, docs: list[Document], ranked_docs: list[str]) 
     return Draft(text, _unique(citations), doc_id=doc.doc_id, path="metadata", confidence=0.9)
 
 
+def _role_text(block: str) -> str:
+    """The role lines of a signature block, without the recipients list between them and the name."""
+    lines = []
+    for line in block.split("\n"):
+        letters = [c for c in line if c.isalpha()]
+        if letters and all(c.isupper() for c in letters) and len(line.strip()) <= 60:
+            lines.append(line.strip())
+        elif lines:
+            break
+    return " ".join(lines)
+
+
 def _line_with(doc: Document, needle: str) -> tuple[int, int] | None:
     """The cleaned-text line holding ``needle`` within the first part of the document."""
     pos = doc.text.find(needle, 0, 4000)
@@ -127,17 +139,32 @@ def _unique(citations):
     return out
 
 
+_ROLE_WORDS = ("TRUONG", "CHU TICH", "GIAM DOC", "PHO", "KT.", "TM.", "TL.", "Q.", "CHANH", "BI THU", "THU TRUONG")
+
+
 def _signature_block_start(text: str, signer_start: int) -> int:
-    """Start of the title lines above the signer's name (``KT. TRƯỞNG BAN / PHÓ TRƯỞNG BAN``)."""
-    start = signer_start
-    for _ in range(3):
-        prev_end = text.rfind("\n", 0, start - 1)
-        line = text[prev_end + 1:start].strip()
+    """Start of the signature title lines (``KT. TRƯỞNG BAN / PHÓ TRƯỞNG BAN``) above the name.
+
+    Markdown exports put the recipients list ("Nơi nhận") between the titles and the name, so
+    the search looks back up to 30 lines for capitalised role lines.
+    """
+    lines_end = signer_start
+    role_start = None
+    pos = signer_start
+    for _ in range(30):
+        prev_end = text.rfind("\n", 0, pos - 1)
+        line = text[prev_end + 1:pos].strip()
         letters = [c for c in line if c.isalpha()]
-        if not line or not letters or not all(c.isupper() for c in letters) or len(line) > 60:
+        is_role = (line and letters and all(c.isupper() for c in letters) and len(line) <= 60
+                   and any(w in fold(line).upper() for w in _ROLE_WORDS))
+        if is_role:
+            role_start = prev_end + 1
+        elif role_start is not None:
             break
-        start = prev_end + 1
-    return start
+        if prev_end < 0:
+            break
+        pos = prev_end + 1
+    return role_start if role_start is not None else lines_end
 
 
 _ISSUER_CUES = {"thu tuong": ("ttg",), "chinh phu": ("cp", "ttg"), "ubnd tinh": ("ubnd",), "uy ban nhan dan tinh": ("ubnd",),
@@ -148,8 +175,8 @@ def answer_references(query: Query, docs: list[Document], ranked_docs: list[str]
     """Which plans/decisions a plan implements or cites, filtered by kind and issuing body."""
     if not ranked_docs:
         return None
-    if not asks_for_document(query):
-        return None
+    if "references" not in query.intents or not asks_for_document(query):
+        return None  # a plan's sources are asked with "căn cứ / thực hiện theo / thay thế … nào"
     doc = next(d for d in docs if d.doc_id == ranked_docs[0])
     refs = [r for r in doc.references if r.kind in query.doc_kinds]
     if not refs:
@@ -192,7 +219,7 @@ def asks_for_document(query: Query) -> bool:
         return True
     if re.search(r"\bwhich\s+(decision|plan|resolution|directive|decree|document)", query.folded):
         return True
-    return "references" in query.intents and re.search(r"\b(nao|gi|which|what)\b", query.folded) is not None
+    return re.search(r"\b(nhung|cac)\s+(" + _KIND_WORDS + r")\s+nao\b", query.folded) is not None
 
 
 def _issued_by(ref: Reference, code: str) -> bool:

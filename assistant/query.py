@@ -34,8 +34,10 @@ FIELD_CUES: dict[str, tuple[str, ...]] = {
 }
 
 INTENT_CUES: dict[str, tuple[str, ...]] = {
-    "signer": ("ai ky", "nguoi ky", "ky ke hoach", "ky van ban", "signed", "signer", "who signed", "ky ban hanh"),
-    "number": ("so hieu", "so ky hieu", "so van ban", "document number", "so bao nhieu", "mang so"),
+    "signer": ("ai ky", "nguoi ky", "ky ke hoach", "ky van ban", "signed", "signer", "who signed", "ky ban hanh",
+               "sign", "signs", "chuc danh", "chuc vu nguoi ky", "in what capacity", "ky voi tu cach"),
+    "number": ("so hieu", "so ky hieu", "ky hieu", "so van ban", "document number", "so bao nhieu", "mang so",
+               "reference number"),
     "issuer": ("ai ban hanh", "co quan nao ban hanh", "don vi nao ban hanh", "who issued", "issued by",
                "cua co quan nao", "cua don vi nao", "kem theo ke hoach cua", "which agency", "which body"),
     "date": ("ngay ban hanh", "ban hanh ngay", "ngay nao ban hanh", "date of", "ky ngay", "ngay ky", "when was"),
@@ -119,6 +121,7 @@ class Query:
     doc_kinds: list[str] = field(default_factory=list)
     times: list[str] = field(default_factory=list)
     search_text: str = ""  # what retrieval searches (English terms mapped to Vietnamese)
+    evidence_text: str = ""  # what evidence must cover: the question, or for English its Vietnamese terms
     units: list[str] = field(default_factory=list)  # content words with diacritics (for coverage)
     units_folded: list[str] = field(default_factory=list)
     followup: bool = False
@@ -153,8 +156,14 @@ def parse(question: str) -> Query:
     query.times = [m.group(0) for m in _TIME_RE.finditer(folded)]
     query.followup = "followup" in query.intents and len(folded.split()) <= 10
     search = text
+    query.evidence_text = text
     if query.lang == "en":
         extra = [vi for en, vi in GLOSSARY.items() if contains(folded, en)]
         search = f"{text} {' '.join(extra)}"
+        # coverage is judged on Vietnamese evidence: only the mapped terms, codes, numbers and names count
+        keep = [w for w in re.findall(r"\S+", text) if re.search(r"\d", w) or w[:1].isupper() and not
+                w.lower() in _EN_WORDS | {"in", "what", "which", "who", "when", "how", "besides", "department",
+                                          "board", "management", "border", "economic", "zone", "plan", "the"}]
+        query.evidence_text = " ".join(extra + [w.strip("?,.'s") for w in keep if not w.isascii() or re.search(r"\d", w)])
     query.search_text = search
     return query
