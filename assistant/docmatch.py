@@ -52,6 +52,10 @@ def issuer_aliases(issuer_folded: str) -> list[list[str]]:
     return out
 
 
+def _pairs(syls: list[str]) -> list[str]:
+    return [f"{a} {b}" for a, b in zip(syls, syls[1:])]
+
+
 def _contains_seq(haystack: list[str], needle: list[str]) -> bool:
     n = len(needle)
     return any(haystack[i:i + n] == needle for i in range(len(haystack) - n + 1))
@@ -61,10 +65,11 @@ class DocMatcher:
     def __init__(self, docs: list[Document], issuer_fold=None):
         self.docs = docs
         self._issuer_fold = issuer_fold or fold
-        # title words that are not the issuer's name: they tell two plans of one issuer apart
+        # title word pairs that are not in the issuer's name: they tell two plans of one issuer
+        # apart ("tuyên truyền"); pairs, because single folded syllables collide (tài/tại)
         self._profiles = {
-            d.doc_id: [w for w in syllables(f"{d.metadata.title} {d.metadata.kind}")
-                       if w not in set(syllables(self._issuer_fold(d.metadata.issuer or "")))]
+            d.doc_id: [p for p in _pairs(syllables(f"{d.metadata.title}"))
+                       if p not in set(_pairs(syllables(self._issuer_fold(d.metadata.issuer or ""))))]
             for d in docs
         }
         df: Counter[str] = Counter()
@@ -77,7 +82,7 @@ class DocMatcher:
     def match(self, question: str) -> list[DocMatch]:
         """Documents the question points at, best first; empty when it names none."""
         q_syl = syllables(question)
-        q_set = set(q_syl)
+        q_set = set(_pairs(q_syl))
         results: list[DocMatch] = []
         for doc in self.docs:
             issuer = self._issuer_fold(doc.metadata.issuer or "")
@@ -87,7 +92,7 @@ class DocMatcher:
                 if _contains_seq(q_syl, alias) and (distinctive or len(alias) >= 3):
                     hit = max(hit, len(alias))
             title_score = sum(self._idf.get(w, 0) for w in set(self._profiles[doc.doc_id]) & q_set
-                              if w not in {"ke", "hoach", "cua"})
+                              if w not in {"ke hoach"})
             score = hit * 2.0 + title_score * 0.5
             if score > 0:
                 results.append(DocMatch(doc.doc_id, score, hit > 0))

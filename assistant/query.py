@@ -35,7 +35,8 @@ FIELD_CUES: dict[str, tuple[str, ...]] = {
 
 INTENT_CUES: dict[str, tuple[str, ...]] = {
     "signer": ("ai ky", "nguoi ky", "ky ke hoach", "ky van ban", "signed", "signer", "who signed", "ky ban hanh",
-               "sign", "signs", "chuc danh", "chuc vu nguoi ky", "in what capacity", "ky voi tu cach"),
+               "sign", "signs", "chuc danh cua nguoi ky", "chuc danh nguoi ky", "chuc vu nguoi ky", "in what capacity",
+               "ky voi tu cach"),
     "number": ("so hieu", "so ky hieu", "ky hieu", "so van ban", "document number", "so bao nhieu", "mang so",
                "reference number"),
     "issuer": ("ai ban hanh", "co quan nao ban hanh", "don vi nao ban hanh", "who issued", "issued by",
