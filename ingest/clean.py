@@ -62,20 +62,73 @@ def clean_pages(pages: list[str], has_pages: bool) -> CleanResult:
     lines: list[_Line | None] = []  # None marks a blank line
     for index, page in enumerate(pages):
         page_no = index + 1 if has_pages else None
-        for raw in nfc(page).replace("\r\n", "\n").split("\n"):
+        raw_lines = pipe_tables_to_tabs(nfc(page).replace("\r\n", "\n").split("\n"))
+        bold_open = False
+        for raw in raw_lines:
             if "\t" in raw and raw.strip():
                 lines.append(_Line(raw.rstrip("\n"), page_no))
+                bold_open = False
                 continue
             text, md_heading = _clean_line(raw)
+            continues_bold = bold_open
+            bold_open = (raw.count("**") % 2 == 1) != bold_open  # '**1. Sở' … 'Tài chính **'
             if not text:
                 lines.append(None)
             elif _PAGE_NUMBER_RE.match(text) or _RULE_RE.match(text) or text in furniture:
                 lines.append(None)
+            elif continues_bold and lines and lines[-1] is not None and "\t" not in lines[-1].text:
+                lines[-1].text = join_fragments(lines[-1].text, text)  # one bold run is one line
             else:
                 lines.append(_Line(text, page_no, md_heading))
         lines.append(None)
     blocks = _to_blocks(lines)
     return _assemble(blocks, has_pages)
+
+
+def pipe_tables_to_tabs(raw_lines: list[str]) -> list[str]:
+    """Web-crawl Markdown tables put each cell between lone '|' lines and rows between two
+    consecutive '|' lines: turn each row into one tab-separated line for the table parser.
+    A blank line after a '|' ends the table."""
+    out: list[str] = []
+    i = 0
+    while i < len(raw_lines):
+        if raw_lines[i].strip() != "|":
+            out.append(raw_lines[i])
+            i += 1
+            continue
+        cells: list[str] = []
+        current: list[str] = []
+        while i < len(raw_lines):
+            line = raw_lines[i].strip()
+            if line == "|":
+                if current:
+                    cells.append(_cell_text(current))
+                    current = []
+                elif cells:
+                    out.append("\t".join(cells))
+                    cells = []
+                i += 1
+                continue
+            if not line and not current:
+                break
+            if line:
+                current.append(line)
+            i += 1
+        if current:
+            cells.append(_cell_text(current))
+        if cells:
+            out.append("\t".join(cells))
+        out.append("")
+    return out
+
+
+def _cell_text(lines: list[str]) -> str:
+    text = ""
+    for line in lines:
+        cleaned, _ = _clean_line(line)
+        text = join_fragments(text, cleaned)
+    text = re.sub(r"\s*-{3,}\s*", " ", text).strip()  # header rules under agency names
+    return text.replace("\t", " ") or " "
 
 
 def _clean_line(raw: str) -> tuple[str, bool]:
@@ -135,21 +188,35 @@ def _wrap_width(lines: list[_Line | None]) -> int:
     return lengths[int(0.9 * (len(lengths) - 1))]
 
 
-def _should_join(prev: str, nxt: str, width: int) -> bool:
+def _blank_lines_separate(lines: list[_Line | None]) -> bool:
+    """Do blank lines mark paragraphs? Not in PDF extractions that put one after every line."""
+    content = [i for i, ln in enumerate(lines) if ln is not None]
+    if len(content) < 10:
+        return True
+    adjacent = sum(1 for a, b in zip(content, content[1:]) if b == a + 1)
+    return adjacent / (len(content) - 1) >= 0.2
+
+
+def _should_join(prev: str, nxt: str, width: int, across_blank: bool = False,
+                 adjacent_paragraph: bool = False) -> bool:
     if _unbalanced(prev) and not _FOOTNOTE_RE.match(nxt):
         return True
     if is_block_start(nxt) or _FOOTNOTE_RE.match(nxt):
         return False
-    full = width < 200 and len(prev) >= 0.72 * width
+    full = width < 200 and len(prev) >= 0.72 * width and not across_blank
     if _CODE_TAIL_RE.search(prev) or prev.endswith("/"):
         return True
+    if nxt.isupper() and is_heading_like(nxt) and not (prev.isupper() and is_heading_like(prev)):
+        return False  # a title in capitals starts its own line ("KẾ HOẠCH")
     first = nxt[:1]
     if is_heading_like(prev):
         if prev.isupper() and nxt.isupper() and not prev.rstrip().endswith(tuple(_SENTENCE_END)):
-            return full
+            return full or adjacent_paragraph
         return full and not prev.endswith(tuple(_SENTENCE_END)) and not nxt.isupper()
     if first.islower() or first in "“\"(0123456789%,;":
         return True
+    if adjacent_paragraph and not is_heading_like(nxt) and not prev.endswith(tuple(_SENTENCE_END)):
+        return True  # Markdown: consecutive lines are one paragraph
     return full and not prev.endswith(tuple(_SENTENCE_END))
 
 
@@ -167,9 +234,11 @@ def join_fragments(left: str, right: str) -> str:
 
 def _to_blocks(lines: list[_Line | None]) -> list[Block]:
     width = _wrap_width(lines)
+    blank_separates = _blank_lines_separate(lines)
     blocks: list[Block] = []
     i = 0
     current: _Line | None = None
+    after_blank = False
 
     def flush() -> None:
         nonlocal current
@@ -180,8 +249,12 @@ def _to_blocks(lines: list[_Line | None]) -> list[Block]:
     while i < len(lines):
         line = lines[i]
         if line is None:
+            after_blank = True
             i += 1
             continue
+        across = after_blank and blank_separates
+        after_blank_prev = after_blank
+        after_blank = False
         if "\t" in line.text:
             flush()
             j = i
@@ -199,7 +272,8 @@ def _to_blocks(lines: list[_Line | None]) -> list[Block]:
             continue
         if current is None:
             current = _Line(line.text, line.page, line.md_heading)
-        elif not line.md_heading and not current.md_heading and _should_join(current.text, line.text, width):
+        elif not line.md_heading and not current.md_heading and _should_join(
+                current.text, line.text, width, across, adjacent_paragraph=blank_separates and not after_blank_prev):
             current.text = join_fragments(current.text, line.text)
         else:
             flush()

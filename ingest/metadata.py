@@ -19,7 +19,7 @@ KINDS = {
 }
 _NUMBER_RE = re.compile(r"\bs[o6]\s*:\s*(\d{0,5})\s*/\s*([a-z0-9\-]+(?:/[a-z0-9\-]+)?)")
 _DATE_RE = re.compile(r",\s*ngay\s*(\d{1,2})?\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
-_ISSUER_RE = re.compile(r"(?:^|[.,;:]\s|\n)([^.,;:\n]{3,120}?)\s+(?:xay dung|ban hanh)\s+(?:ke hoach|quyet dinh)")
+_ISSUER_RE = re.compile(r"(?:^|[.,;:]\s|\n)([^.,;:\n]{3,120}?)[ \t]+(?:xay dung|ban hanh)[ \t]+(?:ke hoach|quyet dinh)")
 _ATTACHED_RE = re.compile(r"\(kem theo [^)]*?cua ([^)]{3,100})\)")
 _PERIOD_RANGE_RE = re.compile(r"giai doan\s*(\d{4})\s*[-–—]\s*(\d{4})")
 _PERIOD_YEAR_RE = re.compile(r"nam\s*(\d{4})")
@@ -29,7 +29,7 @@ _REF_RE = re.compile(
     r"\s*(?:so\s*:?\s*)?(" + _DOCNUM + r")"
 )
 _NAME_RE = re.compile(r"^(?:[A-ZÀ-ỸĐ][a-zà-ỹđ]{0,7}\s){1,4}[A-ZÀ-ỸĐ][a-zà-ỹđ]{0,7}$")
-_HEADER_UNIT_RE = re.compile(r"^(s[o¢&6]|ban|uy ban|ubnd|bo|hoi dong|van phong|cuc|tong cuc|phong|truong|trung tam|chi cuc)\b")
+_HEADER_UNIT_RE = re.compile(r"^(s[o¢&6]|ban|uy ban|ubnd|bo|hoi dong|van phong|cuc|tong cuc|phong|truong|trung tam|chi cuc)(?=\s|$)")
 
 
 def extract_metadata(text: str, blocks: list[Block]) -> Metadata:
@@ -110,18 +110,19 @@ def _issuer(text: str, folded: str, blocks: list[Block]) -> str:
     for m in _ISSUER_RE.finditer(head):
         candidates.append((m.start(1), m.end(1)))
     unit_like = [c for c in candidates if _HEADER_UNIT_RE.match(folded[c[0]:c[1]].strip())]
-    if unit_like or candidates:
-        start, end = (unit_like or candidates)[0]
+    if unit_like:
+        start, end = unit_like[0]
         value = text[start:end]
         value = re.sub(r"\s*\([^)]*\)\s*$", "", value).strip(" -–")
         value = re.sub(r"^(?:va|nhu sau)\s+", "", value)
         return squeeze(value)
     if match:
         return squeeze(text[match.start(1):match.end(1)])
-    for block in blocks[:8]:
-        low = fold_aligned(block.text).strip()
-        if _HEADER_UNIT_RE.match(low) and block.text.upper() == block.text:
-            return squeeze(block.text)
+    for block in blocks[:8]:  # the agency named at the top left of the header
+        first = block.cells[0] if block.kind == "table_row" and block.cells else block.text
+        low = fold_aligned(first).strip()
+        if _HEADER_UNIT_RE.match(low) and first.upper() == first:
+            return squeeze(first)
     return ""
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ingest.clean import clean_pages
 from ingest.facts import extract_facts
+from ingest.labelled_tasks import labelled_tasks
 from ingest.loaders import load
 from ingest.metadata import extract_metadata, extract_references
 from ingest.model import Chunk, Document
@@ -43,12 +44,14 @@ def parse_file(path: Path) -> Document:
     preamble_end = meta.preamble_span[1] if meta.preamble_span else first_section
     references = extract_references(text, min(preamble_end, first_section))
     facts = extract_facts(text, cleaned.blocks, sections)
+    table_tasks = [b.task for b in cleaned.blocks if b.task]
+    tasks = table_tasks + labelled_tasks(cleaned.blocks, sections, {t.task_id for t in table_tasks})
     title = meta.title or doc_id
     chunks = make_chunks(doc_id, f"{title} {meta.issuer}".strip(), text, cleaned.blocks, where, footnotes)
     chunks.extend(_metadata_chunks(doc_id, text, meta, chunks))
     doc = Document(
         doc_id=doc_id, source_path=str(raw.path), source_hash=content_hash(raw.data), text=text,
-        metadata=meta, page_spans=cleaned.page_spans, sections=sections, tasks=[b.task for b in cleaned.blocks if b.task],
+        metadata=meta, page_spans=cleaned.page_spans, sections=sections, tasks=tasks,
         footnotes=footnotes, facts=facts, references=references, chunks=chunks, ocr_damaged=damaged,
     )
     if damaged:

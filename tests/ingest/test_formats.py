@@ -1,0 +1,141 @@
+"""Formats the five plans do not show, as the real-documents crawl has them: cells between '|'
+lines, labelled task lists, bold runs wrapped across lines, paragraphs separated by blank lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.clean import clean_pages, pipe_tables_to_tabs
+from ingest.pipeline import parse_file
+from tests.conftest import REALDOCS
+
+PIPE_TABLE = """**PHỤ LỤC**
+
+|
+**TT**
+|
+**Nhiệm vụ**
+|
+**Cơ quan chủ trì**
+|
+**Cơ quan phối hợp**
+|
+**Thời gian dự kiến hoàn thành**
+|
+|
+**I**
+|
+**Hoàn
+thiện thể chế**
+|
+|
+1
+|
+Phối hợp rà soát, sửa đổi Luật
+Quy hoạch và các văn bản có liên quan.
+|
+Sở Tài chính
+|
+Các sở, ngành, UBND xã, phường
+|
+Quý IV/2025
+|
+|
+2
+|
+Xây dựng cơ sở dữ liệu
+|
+Sở Xây dựng
+|
+Sở Tài chính
+|
+Năm 2026
+|
+
+Đoạn văn sau bảng.
+"""
+
+LABELLED = """**KẾ HOẠCH**
+
+**II. NỘI DUNG**
+
+**1. Phổ biến Luật
+Việc làm**
+
+- Nội dung thực hiện: Tổ chức
+phổ biến Luật Việc làm.
+
+- Cơ quan chủ trì: Sở Nội vụ, Sở
+Giáo dục và Đào tạo.
+
+- Cơ quan phối hợp: Sở Tư pháp.
+
+- Thời gian thực hiện: Năm 2025
+và các năm tiếp theo.
+
+**2. Tổng kết**
+
+Sở Nội vụ chủ trì, phối hợp tổng kết.
+"""
+
+
+def test_pipe_cells_become_tab_rows():
+    rows = [r for r in pipe_tables_to_tabs(PIPE_TABLE.split("\n")) if "\t" in r]
+    assert rows[0] == "TT\tNhiệm vụ\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian dự kiến hoàn thành"
+    assert rows[2].startswith("1\tPhối hợp rà soát, sửa đổi Luật Quy hoạch và các văn bản có liên quan.\tSở Tài chính")
+
+
+def test_pipe_table_tasks(tmp_path):
+    path = tmp_path / "phu_luc.md"
+    path.write_text(PIPE_TABLE, encoding="utf-8")
+    doc = parse_file(path)
+    assert [(t.task_id, t.lead, t.cooperating, t.deadline) for t in doc.tasks] == [
+        ("I.1", "Sở Tài chính", "Các sở, ngành, UBND xã, phường", "Quý IV/2025"),
+        ("I.2", "Sở Xây dựng", "Sở Tài chính", "Năm 2026"),
+    ]
+    assert doc.tasks[0].group == "Hoàn thiện thể chế"
+    assert doc.text.endswith("Đoạn văn sau bảng.")
+
+
+def test_labelled_task_lists(tmp_path):
+    path = tmp_path / "ke_hoach.md"
+    path.write_text(LABELLED, encoding="utf-8")
+    doc = parse_file(path)
+    assert len(doc.tasks) == 1
+    task = doc.tasks[0]
+    assert task.task_id == "II.1"
+    assert task.content == "Phổ biến Luật Việc làm: Tổ chức phổ biến Luật Việc làm."
+    assert task.lead == "Sở Nội vụ, Sở Giáo dục và Đào tạo."
+    assert task.cooperating == "Sở Tư pháp." and task.deadline == "Năm 2025 và các năm tiếp theo."
+    assert doc.text[task.start:task.end].startswith("1. Phổ biến Luật Việc làm")
+
+
+def test_bold_heading_wrapped_across_lines_and_blank_line_paragraphs():
+    text = "**1. Sở\nTài chính **(cơ quan chủ trì)\n\n- Chủ trì xây dựng, tổ chức thực\nhiện Kế hoạch.\n\nSở Khoa học và Công nghệ chủ\ntrì tập huấn.\n\nĐoạn mới."
+    lines = clean_pages([text], False).text.split("\n")
+    assert lines == ["1. Sở Tài chính (cơ quan chủ trì)", "- Chủ trì xây dựng, tổ chức thực hiện Kế hoạch.",
+                     "Sở Khoa học và Công nghệ chủ trì tập huấn.", "Đoạn mới."]
+
+
+@pytest.mark.realdocs
+@pytest.mark.skipif(not REALDOCS.exists(), reason="../shared/realdocs is not present")
+def test_every_real_document_ingests_with_verbatim_chunks():
+    failures, docs_with_tasks = [], 0
+    for path in sorted(REALDOCS.glob("*.md")):
+        doc = parse_file(path)
+        docs_with_tasks += bool(doc.tasks)
+        for chunk in doc.chunks:
+            if doc.text[chunk.start:chunk.end] != chunk.text:
+                failures.append(path.name)
+                break
+    assert not failures
+    assert docs_with_tasks >= 8
+
+
+@pytest.mark.realdocs
+@pytest.mark.skipif(not REALDOCS.exists(), reason="../shared/realdocs is not present")
+def test_real_appendix_table():
+    doc = parse_file(REALDOCS / "001c610b2efdcf0c.md")
+    assert doc.metadata.number == "2820/QĐ-UBND" and doc.metadata.issuer == "ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH"
+    first = doc.tasks[0]
+    assert first.task_id == "I.1" and first.lead == "Sở Tài chính" and first.deadline == "Quý IV/2025"
