@@ -77,6 +77,7 @@ class DocMatcher:
             df.update(set(syls))
         n = max(len(docs), 1)
         self._idf = {w: math.log(1 + n / c) for w, c in df.items()}
+        self._issuers = {d.doc_id: self._issuer_fold(d.metadata.issuer or "") for d in docs}
         self._corpus_folded = " ".join(fold(d.text) + " " + (d.search_text or "") for d in docs)
 
     def match(self, question: str) -> list[DocMatch]:
@@ -85,7 +86,7 @@ class DocMatcher:
         q_set = set(_pairs(q_syl))
         results: list[DocMatch] = []
         for doc in self.docs:
-            issuer = self._issuer_fold(doc.metadata.issuer or "")
+            issuer = self._issuers[doc.doc_id]
             hit = 0
             for alias in issuer_aliases(issuer):
                 distinctive = [s for s in alias if s not in _GENERIC]

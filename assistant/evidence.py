@@ -8,6 +8,7 @@ rare terms appear nowhere near the best evidence is not answered by it.
 from __future__ import annotations
 
 import math
+from collections import Counter
 import re
 
 from ingest.text import fold, nfc
@@ -39,25 +40,29 @@ def accented_terms(text: str) -> list[str]:
 
 
 class TermWeights:
-    """Document frequencies over the corpus chunks, for syllables and for whole phrases.
-
-    Phrase frequencies (``cơ bản``, ``lương cơ bản``) are counted in the joined corpus text on
-    demand and cached: a compound the plans never use weighs heavily when it is missing.
-    """
+    """Document frequencies over the corpus chunks of syllables and syllable pairs, with and
+    without diacritics. A phrase longer than two syllables is weighed by its rarest pair: a
+    compound the plans never use (``lương cơ bản``) weighs heavily when it is missing."""
 
     def __init__(self, texts: list[str]):
         self.n = max(len(texts), 1)
-        self._acc = "\n".join(" ".join(_ACC_RE.findall(nfc(t).lower())) for t in texts)
-        self._fold = fold_lines(self._acc)
-        self._cache: dict[tuple[str, bool], float] = {}
+        self._df_acc: Counter[str] = Counter()
+        self._df_fold: Counter[str] = Counter()
+        for text in texts:
+            syls = _ACC_RE.findall(nfc(text).lower())
+            folded = [fold(x) for x in syls]
+            self._df_acc.update(set(syls) | {f"{a} {b}" for a, b in zip(syls, syls[1:])})
+            self._df_fold.update(set(folded) | {f"{a} {b}" for a, b in zip(folded, folded[1:])})
+
+    def df(self, unit: str, accented: bool = True) -> int:
+        table = self._df_acc if accented else self._df_fold
+        parts = unit.split()
+        if len(parts) <= 2:
+            return table.get(unit, 0)
+        return min(table.get(f"{a} {b}", 0) for a, b in zip(parts, parts[1:]))
 
     def idf(self, unit: str, accented: bool = True) -> float:
-        key = (unit, accented)
-        if key not in self._cache:
-            haystack = self._acc if accented else self._fold
-            count = len(re.findall(r"(?<![\w/])" + re.escape(unit) + r"(?![\w/])", haystack))
-            self._cache[key] = math.log(1 + self.n / (min(count, self.n) + 0.5))
-        return self._cache[key]
+        return math.log(1 + self.n / (min(self.df(unit, accented), self.n) + 0.5))
 
 
 def fold_lines(text: str) -> str:

@@ -48,7 +48,11 @@ def resolve_model_path(setting: str, data_dir: Path) -> Path | None:
 
 
 def folder_fingerprint(path: Path) -> str:
-    """sha256 over the model's weight and tokenizer files (names and bytes)."""
+    """The model's fingerprint: its ``fingerprint.txt`` when the build wrote one, else sha256
+    over the weight and tokenizer files (names and bytes)."""
+    recorded = Path(path) / "fingerprint.txt"
+    if recorded.is_file():
+        return recorded.read_text(encoding="utf-8").split()[0][:16]
     digest = hashlib.sha256()
     for file in sorted(p for p in Path(path).rglob("*") if p.is_file()):
         if file.suffix in (".safetensors", ".bin", ".json", ".model", ".txt") and file.name != "fingerprint.txt":
@@ -66,15 +70,16 @@ class Embedder:
         import torch
         from sentence_transformers import SentenceTransformer
 
-        if threads:
-            torch.set_num_threads(threads)
+        # one thread by default: on 2 cores shared with the server, more threads thrash (measured)
+        torch.set_num_threads(threads or 1)
         self.path = Path(path)
         try:
             self.model = SentenceTransformer(str(self.path), device="cpu")
         except (OSError, ValueError) as exc:
             raise EmbeddingModelError(f"cannot load the embedding model in {self.path}: {exc}") from exc
         self.name = self.path.name
-        self.dim = int(self.model.get_sentence_embedding_dimension())
+        get_dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
+        self.dim = int(get_dim())
         self.fingerprint = folder_fingerprint(self.path)
         prompts = getattr(self.model, "prompts", {}) or {}
         self._query_prompt = "query" if "query" in prompts else None

@@ -62,6 +62,7 @@ class HybridIndex:
         self.segmenter = segmenter
         self.dense_weight = dense_weight
         self._restore = restore
+        self._chunk_doc = np.array([c.doc_id for c in chunks], dtype=object)
 
     def sparse_scores(self, query: str) -> np.ndarray:
         tokens = self.segmenter.tokens(query, drop_stopwords=True)
@@ -90,7 +91,10 @@ class HybridIndex:
             span = (high - low) or 1.0
             for i, s in dense.items():
                 fused[i] += self.dense_weight * (s - low) / span
-        mask = filters.mask(self.chunks, self.docs) if filters else None
+        if filters and filters.doc_ids and not (filters.issuer or filters.section):
+            mask = np.isin(self._chunk_doc, list(filters.doc_ids))  # the common case, vectorised
+        else:
+            mask = filters.mask(self.chunks, self.docs) if filters else None
         if mask is not None:
             fused = np.where(mask, fused, -1.0)
         order = np.argsort(-fused, kind="stable")[:k]
