@@ -101,6 +101,7 @@ class Assistant:
         stale = (
             rebuild or manifest is None
             or manifest.get("documents") != {d.doc_id: d.source_hash for d in docs}
+            or manifest.get("tokens") != self.segmenter.key
             or (self.embedder is not None and (manifest.get("model") or {}).get("fingerprint") != self.embedder.fingerprint)
             or (self.embedder is None and manifest.get("model") is not None)
         )

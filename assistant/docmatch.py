@@ -52,6 +52,24 @@ def issuer_aliases(issuer_folded: str) -> list[list[str]]:
     return out
 
 
+_ASKED_DOC_RE = re.compile(r"^(quyet dinh|ke hoach|nghi quyet|chi thi|nghi dinh|thong tu|luat|van ban|ket luan)$")
+
+
+def _mask_asked_issuers(syls: list[str]) -> list[str]:
+    """In 'Quyết định nào của Thủ tướng', the Thủ tướng issued the document asked for, not the
+    plan the question is about: hide those words from issuer matching."""
+    out = list(syls)
+    for i in range(len(out) - 3):
+        pair = f"{out[i]} {out[i + 1]}"
+        j = i + 2
+        if j < len(out) and out[j] == "so":
+            j += 1
+        if _ASKED_DOC_RE.match(pair) and j + 1 < len(out) and out[j] == "nao" and out[j + 1] in ("cua", "do"):
+            for k in range(j + 2, min(j + 7, len(out))):
+                out[k] = "·"
+    return out
+
+
 def _pairs(syls: list[str]) -> list[str]:
     return [f"{a} {b}" for a, b in zip(syls, syls[1:])]
 
@@ -82,7 +100,7 @@ class DocMatcher:
 
     def match(self, question: str) -> list[DocMatch]:
         """Documents the question points at, best first; empty when it names none."""
-        q_syl = syllables(question)
+        q_syl = _mask_asked_issuers(syllables(question))
         q_set = set(_pairs(q_syl))
         results: list[DocMatch] = []
         for doc in self.docs:

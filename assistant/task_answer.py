@@ -42,6 +42,11 @@ def _topic_overlap(query: Query, text: str) -> float:
     return len(q & t) / len(q)
 
 
+def _is_cchc(doc: Document) -> bool:
+    title = fold(doc.metadata.title)
+    return "cai cach hanh chinh" in title or "cchc" in title
+
+
 def task_info(doc: Document, task: Task) -> TaskInfo:
     return TaskInfo(doc_id=doc.doc_id, task_id=task.task_id, content=task.content, product=task.product,
                     lead=task.lead, cooperating=task.cooperating, deadline=task.deadline, page=task.page)
@@ -59,10 +64,18 @@ def answer_task(query: Query, docs: list[Document], hinted: set[str]) -> Draft |
         preferred_sections = [s for s in sections if s[0].doc_id in hinted]
         sections = preferred_sections or sections
     if tasks:
-        tasks.sort(key=lambda dt: -_topic_overlap(query, dt[1].content))
+        # the topic the question names decides; among equals, a CCHC plan (what this assistant serves)
+        tasks.sort(key=lambda dt: (-_topic_overlap(query, dt[1].content), not _is_cchc(dt[0])))
         doc, task = tasks[0]
         others = [(d, path) for d, path, *_ in sections if d.doc_id != doc.doc_id][:4]
-        return _task_draft(query, doc, task, others)
+        draft = _task_draft(query, doc, task, others)
+        same_id = [d for d, _ in tasks[1:] if d.doc_id != doc.doc_id]
+        if same_id and not hinted:
+            note = (f" (Nhiệm vụ {ref} cũng có trong: " if query.lang != "en" else f" (Task {ref} also exists in: ") + \
+                "; ".join(source_label(d)[:80] for d in same_id[:2]) + ")"
+            if len(draft.answer) + len(note) <= 690:
+                draft.answer += note
+        return draft
     if sections and not query.fields or sections and "content" in query.fields:
         doc, path, start, end = sections[0]
         body = doc.text[start:end]

@@ -47,7 +47,7 @@ class Segmenter:
     def key(self) -> str:
         """Names the token scheme in cache file names, so changing it re-segments."""
         if self.mode == "syllables":
-            return "syl"
+            return "syl2"  # 2: OCR chunks also indexed with restored diacritics
         return f"{self.mode}-{'uts' if self.use_underthesea else 'split'}-{self.folded_mode}"
 
     def __init__(self, use_underthesea: bool = True, mode: str = "syllables", folded_mode: str = "same"):

@@ -75,7 +75,8 @@ class IndexStore:
             fresh = False
             tokens_path = self._tokens_path(doc, segmenter)
             if not tokens_path.exists():
-                atomic_write_text(tokens_path, json.dumps(_doc_tokens(doc, segmenter, ocr_fold), ensure_ascii=False))
+                atomic_write_text(tokens_path, json.dumps(_doc_tokens(doc, segmenter, ocr_fold, restore),
+                                                          ensure_ascii=False))
                 report.segmented.append(doc.doc_id)
                 fresh = True
             if embedder is not None:
@@ -99,6 +100,7 @@ class IndexStore:
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
             "documents": {d.doc_id: d.source_hash for d in docs},
             "chunks": sum(len(d.chunks) for d in docs),
+            "tokens": segmenter.key,
             "model": None if embedder is None else {
                 "name": embedder.name, "path": str(embedder.path), "dim": embedder.dim, "fingerprint": embedder.fingerprint,
             },
@@ -146,14 +148,18 @@ class IndexStore:
         return HybridIndex(docs, chunks, sparse, segmenter, dense, embedder, dense_weight, restore)
 
 
-def _doc_tokens(doc: Document, segmenter: Segmenter, ocr_fold) -> list[list[list[str]]]:
+def _doc_tokens(doc: Document, segmenter: Segmenter, ocr_fold, restore=None) -> list[list[list[str]]]:
+    """Both BM25 fields of every chunk. An OCR-damaged chunk is indexed in its repaired forms:
+    folded with glyph confusions fixed, and accented with diacritics restored."""
     out = []
     for chunk in doc.chunks:
         tokens = segmenter.tokens(chunk_search_text(doc, chunk))
-        folded = list(tokens.folded)
+        accented, folded = list(tokens.accented), list(tokens.folded)
         if doc.ocr_damaged and ocr_fold is not None:
             folded += segmenter.tokens(ocr_fold(chunk.text)).folded
-        out.append([tokens.accented, folded])
+        if doc.ocr_damaged and restore is not None:
+            accented = segmenter.tokens(f"{restore(chunk.text)}\n{chunk.context}").accented
+        out.append([accented, folded])
     return out
 
 
