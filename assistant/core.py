@@ -51,6 +51,12 @@ class _State:
     weights: TermWeights
 
 
+def _warm_up_segmenter() -> None:
+    from index.segment import _segment
+
+    _segment("khởi động bộ tách từ")
+
+
 def _issuer_fold(doc_issuer: str) -> str:
     return diacritics.ocr_fold(doc_issuer)
 
@@ -61,6 +67,8 @@ class Assistant:
         self.corpus = CorpusStore(self.settings.data_dir)
         self.index_store = IndexStore(self.settings.data_dir)
         self.segmenter = Segmenter()
+        # underthesea's import takes ~3 s: start it now, beside the model load, not on the first question
+        threading.Thread(target=_warm_up_segmenter, name="warm-up-underthesea", daemon=True).start()
         self.embedder = self._load_embedder()
         self._lock = threading.Lock()
         self.rewriter = rewriter_from_settings(self.settings)

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import numpy as np
 
-DEFAULT_HNSW_THRESHOLD = 50_000
+# Measured (benchmarks/bench_index.py): flat search at 100k vectors is ~12 ms p50 on one thread,
+# below one query embedding, while an HNSW graph is rebuilt at every load (~100 s at 100k) and
+# lost recall on random vectors. So HNSW only above 200k vectors.
+DEFAULT_HNSW_THRESHOLD = 200_000
 
 
 class DenseIndex:
     def __init__(self, vectors: np.ndarray, *, hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD):
         import faiss
 
+        faiss.omp_set_num_threads(1)  # single queries: more threads only wait on 2 busy cores (measured)
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         self.size, self.dim = vectors.shape if vectors.ndim == 2 else (0, 0)
         if self.size >= hnsw_threshold:

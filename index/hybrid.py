@@ -97,9 +97,17 @@ class HybridIndex:
             mask = filters.mask(self.chunks, self.docs) if filters else None
         if mask is not None:
             fused = np.where(mask, fused, -1.0)
-        order = np.argsort(-fused, kind="stable")[:k]
+        order = _top_k(fused, k)
         return [ScoredChunk(self.chunks[i], float(fused[i]), float(sparse[i]), dense.get(int(i), 0.0))
                 for i in order if fused[i] > 0]
+
+
+def _top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k best scores, best first (ties by position): a partition, not a full sort."""
+    if k >= scores.size:
+        return np.lexsort((np.arange(scores.size), -scores))
+    part = np.argpartition(-scores, k - 1)[:k]
+    return part[np.lexsort((part, -scores[part]))]
 
 
 def _normalise(scores: np.ndarray) -> np.ndarray:

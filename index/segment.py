@@ -82,10 +82,15 @@ class Segmenter:
         words = self.words(text)
         if drop_stopwords:
             words = [w for w in words if w not in STOPWORDS] or words
-        folded = [fold(w).replace(" ", "_") for w in words]
+        folded = [_fold_word(w) for w in words]
         if self.folded_mode == "syllables":
             folded = [w for w in folded if "_" not in w]
         return Tokens(accented=words, folded=folded)
+
+
+@lru_cache(maxsize=200_000)
+def _fold_word(word: str) -> str:
+    return fold(word).replace(" ", "_")
 
 
 def _segment(line: str) -> list[str]:
