@@ -63,12 +63,14 @@ def main() -> None:
     docs = assistant.state.docs
 
     variants: dict[str, callable] = {}
-    variants["BM25 segmented (folded+accented)"] = lambda q: [h.chunk for h in index.search(q, 10, use_dense=False)]
-    syllable_store = IndexStore(data / "syllables")
-    plain = Segmenter(use_underthesea=False)
-    syllable_store.build(docs, plain, None, ocr_fold=diacritics.ocr_fold)
-    syllable_index = syllable_store.load(docs, plain, None)
-    variants["BM25 syllables only"] = lambda q: [h.chunk for h in syllable_index.search(q, 10, use_dense=False)]
+    variants["BM25 on syllables (default), folded + accented fields"] = lambda q: [
+        h.chunk for h in index.search(q, 10, use_dense=False)]
+    compound_store = IndexStore(data / "compounds")
+    compounds = Segmenter(mode="both")
+    compound_store.build(docs, compounds, None, restore=diacritics.repair_ocr, ocr_fold=diacritics.ocr_fold)
+    compound_index = compound_store.load(docs, compounds, None)
+    variants["BM25 on underthesea words + their syllables"] = lambda q: [
+        h.chunk for h in compound_index.search(q, 10, use_dense=False)]
     if index.dense is not None:
         def dense_only(q):
             found = index.dense_scores(q, 10)

@@ -9,6 +9,7 @@ segmented differently from the passage still matches on syllables.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -97,8 +98,13 @@ def _segment(line: str) -> list[str]:
     return list(_cached_segment(line))
 
 
+_UNDERTHESEA_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=65536)
 def _cached_segment(line: str) -> tuple[str, ...]:
-    from underthesea import word_tokenize
+    # underthesea loads its CRF model lazily and is not safe to call from two threads at once
+    with _UNDERTHESEA_LOCK:
+        from underthesea import word_tokenize
 
-    return tuple(word_tokenize(line))
+        return tuple(word_tokenize(line))
