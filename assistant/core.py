@@ -139,7 +139,6 @@ class Assistant:
         state = self.state
         query = parse(question)
         query = self._resolve_followup(query, history or [])
-        self._add_units(query)
         draft = self._answer(query, state, set(doc_ids or []))
         if self.rewriter is not None and not draft.abstained and draft.citations:
             rewritten = self.rewriter.rewrite(question, draft.answer, draft.citations)
@@ -200,6 +199,7 @@ class Assistant:
             draft = path(query, docs, hinted, ranked)
             if draft is not None:
                 return draft
+        self._add_units(query)  # segmentation is only needed to judge extractive evidence
         filters = SearchFilters(doc_ids=hinted or None)
         hits = state.index.search(query.search_text, self.settings.top_k, filters)
         if hinted and not hits:

@@ -11,6 +11,7 @@ import hashlib
 import importlib
 import logging
 import os
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -62,37 +63,73 @@ def folder_fingerprint(path: Path) -> str:
 
 
 class Embedder:
-    """A loaded sentence-transformers model with the e5 prompts when the model defines them."""
+    """A sentence-transformers model with the e5 prompts when the model defines them.
 
-    def __init__(self, path: Path, *, threads: int | None = None):
+    The model loads in a background thread (importing sentence-transformers and torch takes
+    ~6 s here): name and fingerprint are known at once, so a built index loads and answers
+    from structure and BM25 immediately; the first call that needs a vector waits for the model.
+    """
+
+    def __init__(self, path: Path, *, threads: int | None = None, background: bool = True):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        import torch
-        from sentence_transformers import SentenceTransformer
-
-        # one thread by default: on 2 cores shared with the server, more threads thrash (measured)
-        torch.set_num_threads(threads or 1)
         self.path = Path(path)
-        try:
-            self.model = SentenceTransformer(str(self.path), device="cpu")
-        except (OSError, ValueError) as exc:
-            raise EmbeddingModelError(f"cannot load the embedding model in {self.path}: {exc}") from exc
+        if not (self.path / "modules.json").exists() and not (self.path / "config.json").exists():
+            raise EmbeddingModelError(f"{self.path} is not a sentence-transformers model folder")
         self.name = self.path.name
-        get_dim = getattr(self.model, "get_embedding_dimension", None) or self.model.get_sentence_embedding_dimension
-        self.dim = int(get_dim())
         self.fingerprint = folder_fingerprint(self.path)
-        prompts = getattr(self.model, "prompts", {}) or {}
-        self._query_prompt = "query" if "query" in prompts else None
-        self._passage_prompt = "passage" if "passage" in prompts else None
+        self._threads = threads or 1  # one thread: on 2 shared cores more threads thrash (measured)
+        self._model = None
+        self._error: EmbeddingModelError | None = None
+        self._ready = threading.Event()
+        if background:
+            threading.Thread(target=self._load, name="load-embedder", daemon=True).start()
+        else:
+            self._load()
+            if self._error:
+                raise self._error
+
+    def _load(self) -> None:
+        try:
+            import torch
+            from sentence_transformers import SentenceTransformer
+
+            torch.set_num_threads(self._threads)
+            model = SentenceTransformer(str(self.path), device="cpu")
+            get_dim = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+            self._dim = int(get_dim())
+            prompts = getattr(model, "prompts", {}) or {}
+            self._query_prompt = "query" if "query" in prompts else None
+            self._passage_prompt = "passage" if "passage" in prompts else None
+            self._model = model
+        except (OSError, ValueError, RuntimeError, ImportError) as exc:
+            self._error = EmbeddingModelError(f"cannot load the embedding model in {self.path}: {exc}")
+            logger.error("%s", self._error)
+        finally:
+            self._ready.set()
+
+    @property
+    def model(self):
+        self._ready.wait()
+        if self._error is not None:
+            raise self._error
+        return self._model
+
+    @property
+    def dim(self) -> int:
+        self.model  # noqa: B018 - waits for the load
+        return self._dim
 
     def embed_passages(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        model = self.model
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self.model.encode(texts, prompt_name=self._passage_prompt, batch_size=batch_size,
-                                    normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True)
+        vectors = model.encode(texts, prompt_name=self._passage_prompt, batch_size=batch_size,
+                               normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True)
         return np.asarray(vectors, dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
-        vector = self.model.encode([text], prompt_name=self._query_prompt, normalize_embeddings=True,
-                                   show_progress_bar=False, convert_to_numpy=True)
+        model = self.model
+        vector = model.encode([text], prompt_name=self._query_prompt, normalize_embeddings=True,
+                              show_progress_bar=False, convert_to_numpy=True)
         return np.asarray(vector[0], dtype=np.float32)

@@ -8,14 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import logging
+
 import numpy as np
 
 from index.dense import DenseIndex
-from index.embedder import Embedder
+from index.embedder import Embedder, EmbeddingModelError
 from index.segment import Segmenter
 from index.sparse import SparseIndex
 from ingest.model import Chunk, Document
 from ingest.text import fold, has_diacritics
+
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -75,7 +80,12 @@ class HybridIndex:
         text = query
         if not has_diacritics(query) and self._restore is not None:
             text = self._restore(query)  # the dense model understands accented Vietnamese
-        ids, scores = self.dense.search(self.embedder.embed_query(text), candidates)
+        try:
+            query_vector = self.embedder.embed_query(text)
+        except EmbeddingModelError as exc:  # the model failed to load: answer from BM25 alone
+            logger.warning("%s; searching with BM25 only", exc)
+            return {}
+        ids, scores = self.dense.search(query_vector, candidates)
         return {int(i): float(s) for i, s in zip(ids, scores)}
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None,

@@ -143,7 +143,8 @@ class IndexStore:
         sparse = SparseIndex(accented, folded)
         dense = None
         if embedder is not None:
-            matrix = np.concatenate(vectors) if vectors else np.zeros((0, embedder.dim), dtype=np.float32)
+            dim = int((built_model or {}).get("dim") or 0) or embedder.dim
+            matrix = np.concatenate(vectors) if vectors else np.zeros((0, dim), dtype=np.float32)
             dense = DenseIndex(matrix, hnsw_threshold=hnsw_threshold)
         return HybridIndex(docs, chunks, sparse, segmenter, dense, embedder, dense_weight, restore)
 

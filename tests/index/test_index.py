@@ -150,3 +150,22 @@ def test_langchain_retriever_and_embeddings(hybrid):
     assert docs[0].metadata["doc_id"] == "000_72f1ce626ddca84b"
     store = FAISS.from_texts(["báo cáo quý", "tuyển dụng công chức"], CchcEmbeddings(FakeEmbedder()))
     assert store.similarity_search("tuyển dụng công chức", k=1)[0].page_content == "tuyển dụng công chức"
+
+
+def test_a_model_that_fails_to_load_falls_back_to_bm25(hybrid, tmp_path):
+    from index.embedder import Embedder, EmbeddingModelError
+
+    with pytest.raises(EmbeddingModelError, match="not a sentence-transformers model folder"):
+        Embedder(tmp_path)
+
+    class Broken(FakeEmbedder):
+        def embed_query(self, text):
+            raise EmbeddingModelError("cannot load the embedding model in /x: truncated")
+
+    original = hybrid.embedder
+    hybrid.embedder = Broken()
+    try:
+        hits = hybrid.search("Báo cáo Quý I gửi trước ngày nào", k=3)
+        assert hits and "Báo cáo Quý I" in hits[0].chunk.text and hits[0].dense == 0.0
+    finally:
+        hybrid.embedder = original
