@@ -79,7 +79,19 @@ class Assistant:
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> "Assistant":
-        return cls(settings)
+        """For a long-running service: everything loaded and warmed before it reports ready."""
+        assistant = cls(settings)
+        assistant.warm_up()
+        return assistant
+
+    def warm_up(self) -> None:
+        """Wait for the background loads (embedding model, segmenter) so no request pays for them."""
+        _warm_up_segmenter()
+        if self.embedder is not None:
+            try:
+                self.embedder.embed_query("khởi động")
+            except EmbeddingModelError as exc:
+                logger.warning("%s; the service answers with BM25 only", exc)
 
     # -- loading -------------------------------------------------------------
     def _load_embedder(self) -> Embedder | None:
