@@ -33,6 +33,10 @@ QUESTIONS = [
     "Which agency leads task III.5?",
     "Tỉnh có bao nhiêu sân bay?",  # unanswerable
 ]
+# the project's question sets, when present, so that caches do not flatter the figures
+for _path in (ROOT / "eval" / "data" / "dev_questions.jsonl", ROOT / "eval" / "data" / "test_questions.jsonl"):
+    if _path.exists():
+        QUESTIONS += [json.loads(line)["question"] for line in _path.read_text(encoding="utf-8").splitlines() if line]
 
 
 # ---- server side ------------------------------------------------------------------------------
@@ -161,6 +165,17 @@ async def run_level(base: str, concurrency: int, total: int, max_seconds: float,
     }
 
 
+def server_rss_mb(pid: int) -> float:
+    """Resident memory of the server process (Linux /proc), to see whether it grows under load."""
+    try:
+        for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return float("nan")
+
+
 async def bench(args: argparse.Namespace) -> list[dict[str, object]]:
     port = args.port or free_port()
     base = f"http://127.0.0.1:{port}"
@@ -169,7 +184,10 @@ async def bench(args: argparse.Namespace) -> list[dict[str, object]]:
         await wait_ready(base, args.ready_timeout, proc)
         results = []
         for c in args.concurrency:
-            results.append(await run_level(base, c, args.requests, args.max_seconds, args.timeout))
+            before = server_rss_mb(proc.pid)
+            result = await run_level(base, c, args.requests, args.max_seconds, args.timeout)
+            result["rss_before_mb"], result["rss_after_mb"] = before, server_rss_mb(proc.pid)
+            results.append(result)
         return results
     finally:
         stop_server(proc)
@@ -196,10 +214,11 @@ def main(argv: list[str] | None = None) -> int:
 
     results = asyncio.run(bench(args))
     print(f"POST /v1/chat  backend={args.backend}  requests/level<={args.requests}  cpus={os.cpu_count()}")
-    print(f"{'conc':>5} {'reqs':>6} {'errors':>6} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}")
+    print(f"{'conc':>5} {'reqs':>6} {'errors':>6} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
+          f" {'server RSS MB before→after':>27}")
     for r in results:
         print(f"{r['concurrency']:>5} {r['requests']:>6} {r['errors']:>6} {r['rps']:>8} "
-              f"{r['p50_ms']:>8} {r['p95_ms']:>8} {r['p99_ms']:>8}"
+              f"{r['p50_ms']:>8} {r['p95_ms']:>8} {r['p99_ms']:>8} {r['rss_before_mb']:>13}→{r['rss_after_mb']}"
               + (f"  {r['error_kinds']}" if r["errors"] else ""))
     if args.json:
         args.json.write_text(json.dumps({"backend": args.backend, "results": results}, indent=2))

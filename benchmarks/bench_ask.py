@@ -29,6 +29,8 @@ sys.path.insert(0, str(REPO))
 
 import numpy as np  # noqa: E402
 
+from benchmarks.tables import table  # noqa: E402
+
 SHARED = REPO.parent / "shared"
 QUESTION_SETS = [SHARED / "eval" / "questions.jsonl", REPO / "eval" / "data" / "dev_questions.jsonl"]
 
@@ -42,19 +44,6 @@ imported = time.perf_counter()
 Assistant(Settings(data_dir={data!r}, embedding_model={model!r}))
 print(imported - began, time.perf_counter() - imported)
 """
-
-
-def table(title: str, rows: list[tuple], header: tuple) -> None:
-    rows = [tuple(str(c) for c in r) for r in rows]
-    widths = [max(len(str(h)), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
-    line = "  ".join("-" * w for w in widths)
-    print(f"\n{title}")
-    print(line)
-    print("  ".join(str(h).ljust(w) for h, w in zip(header, widths)))
-    print(line)
-    for r in rows:
-        print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
-    print(line)
 
 
 def stats(samples: list[float]) -> tuple[str, str, str, str]:

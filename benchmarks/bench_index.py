@@ -38,6 +38,7 @@ sys.path.insert(0, str(REPO))
 
 import numpy as np  # noqa: E402
 
+from benchmarks.tables import table  # noqa: E402
 from assistant.query import parse  # noqa: E402
 from index.dense import DEFAULT_HNSW_THRESHOLD, DenseIndex  # noqa: E402
 from index.hybrid import HybridIndex, SearchFilters  # noqa: E402
@@ -81,19 +82,6 @@ def ms(samples) -> str:
     if not len(samples):
         return "n/a"
     return f"{pct(samples, 50) * 1000:8.2f} / {pct(samples, 95) * 1000:8.2f}"
-
-
-def table(title: str, rows: list[tuple], header: tuple) -> None:
-    rows = [tuple(str(c) for c in r) for r in rows]
-    widths = [max(len(str(h)), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
-    line = "  ".join("-" * w for w in widths)
-    print(f"\n{title}")
-    print(line)
-    print("  ".join(str(h).ljust(w) for h, w in zip(header, widths)))
-    print(line)
-    for r in rows:
-        print("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))))
-    print(line)
 
 
 def folder_bytes(path: Path) -> int:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ingest.model import Task
 from ingest.tables import TableRow, parse_table
-from ingest.text import fold, nfc
+from ingest.text import fold, join_fragments, nfc
 
 _BULLET_RE = re.compile(r"^(?:[-+•*–~]\s*\S|[-+]\d)")
 _NUMBERED_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.\s+\S")
@@ -218,18 +218,6 @@ def _should_join(prev: str, nxt: str, width: int, across_blank: bool = False,
     if adjacent_paragraph and not is_heading_like(nxt) and not prev.endswith(tuple(_SENTENCE_END)):
         return True  # Markdown: consecutive lines are one paragraph
     return full and not prev.endswith(tuple(_SENTENCE_END))
-
-
-def join_fragments(left: str, right: str) -> str:
-    """Join two pieces of one sentence; a code split after '-' (29/KH- | UBND) gets no space."""
-    left, right = left.rstrip(), right.lstrip()
-    if not left:
-        return right
-    if not right:
-        return left
-    if _CODE_TAIL_RE.search(left) and (right[:1].isupper() or right[:1].isdigit()):
-        return left + right
-    return left + " " + right
 
 
 def _to_blocks(lines: list[_Line | None]) -> list[Block]:

@@ -10,11 +10,10 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.model import Task
-from ingest.text import fold
+from ingest.text import fold, join_fragments
 
 _ROMAN_CELL_RE = re.compile(r"^[IVXLC]{1,6}\.?$")
 _NUMBER_CELL_RE = re.compile(r"^(\d{1,3})\.?$")
-_CODE_TAIL_RE = re.compile(r"[0-9A-Za-zÀ-ỹĐđ]-$")
 
 # column role -> folded header words that name it (first match wins, in this order)
 ROLE_WORDS: list[tuple[str, tuple[str, ...]]] = [
@@ -66,14 +65,7 @@ def header_roles(cells: list[str]) -> dict[str, int]:
 
 def merge_cell(left: str, right: str) -> str:
     """Append a continuation fragment to a cell (no space after a code split like '66-')."""
-    left, right = left.strip(), right.strip()
-    if not left:
-        return right
-    if not right:
-        return left
-    if _CODE_TAIL_RE.search(left) and (right[:1].isupper() or right[:1].isdigit()):
-        return left + right
-    return left + " " + right
+    return join_fragments(left, right)
 
 
 def parse_table(lines: list[tuple[str, int | None]]) -> list[TableRow]:

@@ -79,3 +79,18 @@ def fold_aligned(text: str) -> str:
     string is a span of the original at the same offsets.
     """
     return text.translate(_ALIGNED)
+
+
+_CODE_TAIL_RE = re.compile(r"[0-9A-Za-zÀ-ỹĐđ]-$")
+
+
+def join_fragments(left: str, right: str) -> str:
+    """Join two pieces of one sentence; a code split after '-' (29/KH- | UBND) gets no space."""
+    left, right = left.strip(), right.strip()
+    if not left:
+        return right
+    if not right:
+        return left
+    if _CODE_TAIL_RE.search(left) and (right[:1].isupper() or right[:1].isdigit()):
+        return left + right
+    return left + " " + right
