@@ -96,6 +96,11 @@ class DocMatcher:
         n = max(len(docs), 1)
         self._idf = {w: math.log(1 + n / c) for w, c in df.items()}
         self._issuers = {d.doc_id: self._issuer_fold(d.metadata.issuer or "") for d in docs}
+        # aliases that can name the issuer: with a distinctive word, or at least three syllables
+        self._aliases = {
+            doc_id: [a for a in issuer_aliases(issuer) if [x for x in a if x not in _GENERIC] or len(a) >= 3]
+            for doc_id, issuer in self._issuers.items()
+        }
         self._corpus_folded = " ".join(fold(d.text) + " " + (d.search_text or "") for d in docs)
 
     def match(self, question: str) -> list[DocMatch]:
@@ -104,11 +109,9 @@ class DocMatcher:
         q_set = set(_pairs(q_syl))
         results: list[DocMatch] = []
         for doc in self.docs:
-            issuer = self._issuers[doc.doc_id]
             hit = 0
-            for alias in issuer_aliases(issuer):
-                distinctive = [s for s in alias if s not in _GENERIC]
-                if _contains_seq(q_syl, alias) and (distinctive or len(alias) >= 3):
+            for alias in self._aliases[doc.doc_id]:
+                if _contains_seq(q_syl, alias):
                     hit = max(hit, len(alias))
             title_score = sum(self._idf.get(w, 0) for w in set(self._profiles[doc.doc_id]) & q_set
                               if w not in {"ke hoach"})
