@@ -31,6 +31,9 @@ SURNAMES = frozenset(
     "chu luc nong hua vi la to cao tong quach thai kieu doan khuc lai giang van hoang mac ninh be linh".split()
 )
 
+DAY_CUES = ("ngay nao", "ngay may", "what date", "which date", "which day")
+_DAY_RE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\bngày\s+\d{1,2}\b|\bngay\s+\d{1,2}\b|\b\d+\s*(?:ngày|ngay)\b",
+                     re.IGNORECASE)
 PERSON_CUES = ("ten la gi", "la ai", "ho ten", "ho va ten", "who is", "ten gi", "ten cua")
 DATE_CUES = ("ngay nao", "khi nao", "bao gio", "luc nao", "thang nao", "nam nao", "thoi han nao", "when", "what date",
              "giai doan nao", "thoi diem nao", "han nao")
@@ -61,6 +64,8 @@ def required_type(query: Query) -> str | None:
     f = query.folded
     if any(contains(f, c) for c in PERSON_CUES):
         return "person"
+    if any(contains(f, c) for c in DAY_CUES):
+        return "day"  # "ngày nào" wants a day, not a year or a quarter
     if any(contains(f, c) for c in DATE_CUES):
         return "date"
     if re.search(r"\b(ke hoach|quyet dinh|nghi quyet|chi thi|nghi dinh|thong tu|luat|ket luan|cong van|van ban)"
@@ -102,6 +107,8 @@ def has_type(kind: str | None, text: str, question: str = "") -> bool:
         return bool(_PERCENT_RE.search(text))
     if kind == "date":
         return bool(_DATE_RE.search(text))
+    if kind == "day":
+        return bool(_DAY_RE.search(text))
     if kind == "docnum":  # a number (29/KH-UBND) or a named law (Luật An ninh mạng)
         return bool(_DOCNUM_RE.search(text) or _NAMED_DOC_RE.search(text))
     if kind == "person":

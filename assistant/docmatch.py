@@ -139,6 +139,11 @@ class DocMatcher:
         for variants in organisation_mentions(question):
             if not any(self._in_corpus(fold(v)) for v in variants):
                 missing.append(variants[min(1, len(variants) - 1)])
+        if not missing and question == question.lower():
+            # typed in lower case: no capitals mark the name, so test 'tỉnh/xã/huyện + two syllables'
+            for mention in _lowercase_place_mentions(fold(question)):
+                if not self._in_corpus(mention) and not self._in_corpus(mention.rsplit(" ", 1)[0]):
+                    missing.append(mention)
         return missing
 
     def _in_corpus(self, name: str) -> bool:
@@ -150,6 +155,21 @@ _ORG_HEADS = ("uy ban nhan dan", "trung tam", "thanh pho", "benh vien", "cong an
 _STOP_AFTER = {"cua", "giao", "dat", "co", "la", "ve", "trong", "nam", "duoc", "da", "se", "va", "theo", "tai", "cho",
                "thuc", "ban", "phai", "can", "nao", "gi", "lam", "ai", "nhung", "cac", "voi"}
 _WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+_PLACE_RE = re.compile(r"\b(?:ubnd|uy ban nhan dan|cua|o|tai)\s+(tinh|xa|huyen|phuong|thanh pho)\s+([a-z]+)\s+([a-z]+)")
+_NOT_NAMES = _STOP_AFTER | {"ve", "dat", "nam", "giai", "doan", "ke", "hoach", "cchc", "thuc", "hien", "trong", "den",
+                            "chi", "tieu", "muc", "do", "hai", "long", "bao", "nhieu", "co", "nhiem", "vu", "nay"}
+
+
+def _lowercase_place_mentions(folded: str) -> list[str]:
+    """'… của ubnd tỉnh cao bằng …' → 'tinh cao bang' (two syllables after the place word)."""
+    out = []
+    for m in _PLACE_RE.finditer(folded):
+        if m.group(2) in _NOT_NAMES or m.group(3) in _NOT_NAMES:
+            continue
+        out.append(f"{m.group(1)} {m.group(2)} {m.group(3)}")
+    return out
 
 
 def _name_word(word: str) -> bool:

@@ -174,3 +174,8 @@ def test_every_citation_in_the_question_sets_is_verbatim(assistant):
                 assert a.abstained, (q["id"], a.answer)
             else:
                 assert fold(a.answer)  # never empty
+
+
+def test_lowercase_question_about_another_province_abstains(assistant):
+    a = assistant.ask("ke hoach cchc nam 2026 cua ubnd tinh quang tri dat chi tieu hai long bao nhieu phan tram")
+    assert a.abstained and "tinh quang tri" in fold(a.answer)

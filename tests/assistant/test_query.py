@@ -48,7 +48,8 @@ def test_intents_and_english_glossary():
 
 
 @pytest.mark.parametrize("question,kind", [
-    ("Báo cáo Quý I gửi trước ngày nào?", "date"),
+    ("Báo cáo Quý I gửi trước ngày nào?", "day"),
+    ("Nhiệm vụ I.3 hoàn thành khi nào?", "date"),
     ("Tỷ lệ hồ sơ trực tuyến phải đạt bao nhiêu?", "percent"),
     ("chậm nhất bao nhiêu ngày", "quantity"),
     ("Trưởng phòng tên là gì?", "person"),
@@ -78,3 +79,14 @@ def test_counted_noun_and_organisation_mentions():
     assert organisation_mentions("Sở Y tế Lạng Sơn giao gì?") == [["Sở Y", "Sở Y tế"]]
     assert organisation_mentions("Tỉnh Cao Bằng đặt chỉ tiêu") == [["Tỉnh Cao Bằng"]]
     assert organisation_mentions("CCHC của UBND tỉnh") == []
+
+
+def test_day_questions_need_a_day_and_lowercase_places_are_checked():
+    from assistant.docmatch import _lowercase_place_mentions
+
+    q = parse("Cuộc thi hết hạn nhận bài vào ngày nào?")
+    assert required_type(q) == "day"
+    assert not has_type("day", "Hưởng ứng cuộc thi năm 2026.") and has_type("day", "Gửi trước ngày 01/12.")
+    assert required_type(parse("Nhiệm vụ này thực hiện khi nào?")) == "date"
+    assert _lowercase_place_mentions("ke hoach cua ubnd tinh cao bang dat chi tieu") == ["tinh cao bang"]
+    assert _lowercase_place_mentions("ubnd tinh ve cai cach hanh chinh") == []
