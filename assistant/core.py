@@ -22,7 +22,7 @@ from assistant.fact_answer import answer_duty, answer_metadata, answer_reference
 from assistant.query import Query, parse
 from assistant.schema import (Answer, DocumentDetail, DocumentInfo, SearchHit, SectionInfo, TaskInfo, Turn)
 from assistant.settings import Settings, get_settings
-from assistant.task_answer import answer_task, task_info
+from assistant.task_answer import answer_task, answer_task_list, task_info
 from index.embedder import Embedder, EmbeddingModelError, resolve_model_path
 from index.hybrid import HybridIndex, SearchFilters
 from index.segment import Segmenter
@@ -207,6 +207,9 @@ class Assistant:
             draft = answer_task(query, docs, hinted)
             if draft is not None:
                 return draft
+        draft = answer_task_list(query, docs, hinted)
+        if draft is not None:
+            return draft
         for path in (self._metadata_path, self._references_path, self._duty_path):
             draft = path(query, docs, hinted, ranked)
             if draft is not None:

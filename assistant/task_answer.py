@@ -7,10 +7,12 @@ answer says which plan it used and names the alternatives briefly.
 
 from __future__ import annotations
 
+import re
+
 from assistant.cite import cite, source_label
 from assistant.draft import Draft, fit, shorten
 from assistant.evidence import terms
-from assistant.query import Query
+from assistant.query import Query, contains
 from assistant.schema import TaskInfo
 from ingest.model import Document, Task
 from ingest.text import fold
@@ -137,3 +139,68 @@ def _task_draft(query: Query, doc: Document, task: Task, others: list[tuple[Docu
 
 def normalise_unit(text: str) -> str:
     return fold(text).strip(" -;.")
+
+
+_LIST_CUES = ("nhung nhiem vu nao", "cac nhiem vu nao", "nhiem vu nao", "which tasks", "what tasks", "liet ke nhiem vu",
+              "cac nhiem vu")
+_QUARTER_RE = re.compile(r"quy\s+([iv]{1,3})\s*/\s*(\d{4})")
+
+
+def _deadline_matches(deadline: str, time_expr: str) -> bool:
+    """'Quý III/2026' matches 'Quý III/2026' and 'Quý II, III/2026'; other expressions by substring."""
+    deadline_f = fold(deadline)
+    match = _QUARTER_RE.fullmatch(time_expr.strip())
+    if match:
+        quarter, year = match.groups()
+        for found in re.finditer(r"quy\s+([iv, ]+?)\s*/\s*(\d{4})", deadline_f):
+            quarters = {q.strip() for q in found.group(1).split(",")}
+            if quarter in quarters and found.group(2) == year:
+                return True
+        return False
+    return time_expr in deadline_f
+
+
+def answer_task_list(query: Query, docs: list[Document], hinted: set[str]) -> Draft | None:
+    """'Những nhiệm vụ nào phải hoàn thành trong Quý III/2026?', 'Phòng X chủ trì những nhiệm vụ nào?':
+    a list of task records filtered by deadline and/or lead unit."""
+    if not any(contains(query.folded, cue) for cue in _LIST_CUES) or query.task_ref:
+        return None
+    candidates = [(d, t) for d in docs for t in d.tasks if not hinted or d.doc_id in hinted]
+    if not candidates:
+        return None
+    times = [t for t in query.times if not re.fullmatch(r"nam \d{4}", t)]
+    selected = candidates
+    if times:
+        selected = [(d, t) for d, t in selected if any(_deadline_matches(t.deadline, x) for x in times)]
+    units = _lead_units_named(query, candidates)
+    if units:
+        selected = [(d, t) for d, t in selected if any(u in fold(t.lead) for u in units)]
+    if not (times or units) or not selected:
+        return None
+    def shown_as_typed(folded: str) -> str:
+        pos = query.folded.find(folded)
+        return query.text[pos:pos + len(folded)] if pos >= 0 and len(query.text) == len(query.folded) else folded
+
+    criterion = ", ".join([f"thời gian {shown_as_typed(x)}" for x in times] +
+                          [f"chủ trì: {shown_as_typed(u)}" for u in units])
+    lines = [f"Các nhiệm vụ ({criterion}) — {len(selected)} nhiệm vụ:"]
+    for doc, task in selected:
+        lines.append(f"- {task.task_id}: {shorten(task.content, 110)} (chủ trì: {shorten(task.lead, 60)}; "
+                     f"thời gian: {task.deadline})")
+    answer = fit(lines)
+    shown = answer.count("\n- ")
+    if shown < len(selected):
+        answer = fit(lines[: shown + 1] + [f"… và {len(selected) - shown} nhiệm vụ khác (xem `cchc tasks`)."])
+    citations = [cite(d, t.start, t.end, task_id=t.task_id) for d, t in selected[:8]]
+    return Draft(answer, citations, doc_id=selected[0][0].doc_id, path="task-list", confidence=0.9)
+
+
+def _lead_units_named(query: Query, candidates: list[tuple[Document, Task]]) -> list[str]:
+    """Lead units (as written in the tables) that the question names, folded."""
+    units: set[str] = set()
+    for _, task in candidates:
+        for part in re.split(r"[;\n]|\s-\s", task.lead):
+            unit = fold(part).strip(" -.;")
+            if len(unit.split()) >= 2 and unit in query.folded:
+                units.add(unit)
+    return sorted(units, key=len, reverse=True)[:2]

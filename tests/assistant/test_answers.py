@@ -179,3 +179,12 @@ def test_every_citation_in_the_question_sets_is_verbatim(assistant):
 def test_lowercase_question_about_another_province_abstains(assistant):
     a = assistant.ask("ke hoach cchc nam 2026 cua ubnd tinh quang tri dat chi tieu hai long bao nhieu phan tram")
     assert a.abstained and "tinh quang tri" in fold(a.answer)
+
+
+def test_task_lists_by_deadline_and_by_lead_unit(assistant):
+    a = assistant.ask("Những nhiệm vụ nào phải hoàn thành trong Quý III/2026?")
+    assert [c.task_id for c in a.citations] == ["I.5", "III.8"] and "Quý III/2026" in a.answer
+    b = assistant.ask("Phòng Công chức, viên chức chủ trì những nhiệm vụ nào?")
+    assert [c.task_id for c in b.citations] == ["V.1", "V.2", "V.3", "V.4"]
+    assert_grounded(assistant, a)
+    assert_grounded(assistant, b)
