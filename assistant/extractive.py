@@ -140,6 +140,13 @@ def answer_extractive(query: Query, hits: list[ScoredChunk], docs: dict[str, Doc
         return _abstain(query, typed or cands)
     best = typed[0]
     doc = best.doc
+    task = next((t for t in doc.tasks if t.task_id == best.hit.chunk.task_id and t.start <= best.start < t.end), None)
+    if task is not None:  # a task row answers best when shown as a task: "which unit leads …?"
+        from assistant.task_answer import task_draft
+
+        draft = task_draft(query, doc, task, [])
+        draft.confidence, draft.path = best.cover, "extractive-task"
+        return draft
     start, end = answer_span(doc, best)
     text = doc.text[start:end].strip()
     context = lead_in(doc, start)

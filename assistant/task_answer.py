@@ -70,7 +70,7 @@ def answer_task(query: Query, docs: list[Document], hinted: set[str]) -> Draft |
         tasks.sort(key=lambda dt: (-_topic_overlap(query, dt[1].content), not _is_cchc(dt[0])))
         doc, task = tasks[0]
         others = [(d, path) for d, path, *_ in sections if d.doc_id != doc.doc_id][:4]
-        draft = _task_draft(query, doc, task, others)
+        draft = task_draft(query, doc, task, others)
         same_id = [d for d, _ in tasks[1:] if d.doc_id != doc.doc_id]
         if same_id and not hinted:
             note = (f" (Nhiệm vụ {ref} cũng có trong: " if query.lang != "en" else f" (Task {ref} also exists in: ") + \
@@ -114,7 +114,7 @@ def _others_line(ref: str, others: list[tuple[Document, str]], english: bool) ->
     return f"Ngoài ra, {ref} còn là mục “{' / '.join(titles)}” trong kế hoạch của: {issuers}."
 
 
-def _task_draft(query: Query, doc: Document, task: Task, others: list[tuple[Document, str]]) -> Draft:
+def task_draft(query: Query, doc: Document, task: Task, others: list[tuple[Document, str]]) -> Draft:
     english = query.lang == "en"
     labels = FIELD_LABELS_EN if english else FIELD_LABELS_VI
     asked = [f for f in FIELD_ORDER if f in query.fields] or FIELD_ORDER

@@ -188,3 +188,8 @@ def test_task_lists_by_deadline_and_by_lead_unit(assistant):
     assert [c.task_id for c in b.citations] == ["V.1", "V.2", "V.3", "V.4"]
     assert_grounded(assistant, a)
     assert_grounded(assistant, b)
+
+
+def test_reverse_task_lookup_is_shown_as_a_task(assistant):
+    a = assistant.ask("Sở Nội vụ giao nhiệm vụ kiểm tra công tác CCHC tối thiểu 20% cho phòng nào chủ trì?")
+    assert a.task and a.task.task_id == "I.5" and "Chủ trì: Phòng Tổ chức, biên chế và Cải cách hành chính" in a.answer
