@@ -112,6 +112,10 @@ class Assistant:
         if not self.corpus.doc_ids() and self.settings.corpus_dir and Path(self.settings.corpus_dir).exists():
             logger.info("empty data directory: ingesting %s", self.settings.corpus_dir)
             ingest_paths([Path(self.settings.corpus_dir)], self.corpus)
+        outdated = self.corpus.outdated_sources()
+        if outdated:  # parsed by an older version of the parser: parse again from the sources
+            logger.info("re-parsing %d documents ingested by an older parser", len(outdated))
+            ingest_paths(outdated, self.corpus)
         self.reload()
 
     def reload(self, *, rebuild: bool = False) -> None:
@@ -253,6 +257,13 @@ class Assistant:
             from index.hybrid import ScoredChunk
 
             hits += [ScoredChunk(c, 0.0, 0.0, 0.0) for c in ref_chunks if c.chunk_id not in known]
+        if "signer" in parsed.intents:  # the signature is a name alone: bring the plans' signer lines in
+            from index.hybrid import ScoredChunk
+
+            known = {h.chunk.chunk_id for h in hits}
+            hits += [ScoredChunk(c, 0.0, 0.0, 0.0) for c in state.index.chunks if c.kind == "metadata"
+                     and c.chunk_id not in known and (not hinted or c.doc_id in hinted)
+                     and (not doc_id or c.doc_id == doc_id)]
 
         def boost(hit) -> float:
             score = hit.score
@@ -260,6 +271,8 @@ class Assistant:
                 score += 2.0 if hit.chunk.task_id else 1.0
             if hit.chunk.doc_id in hinted:
                 score += 0.5
+            if "signer" in parsed.intents and hit.chunk.kind == "metadata":
+                score += 2.0
             return score
 
         ranked = sorted(hits, key=lambda h: -boost(h))[:k]

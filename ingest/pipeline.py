@@ -17,6 +17,8 @@ from ingest.structure import build_sections, find_footnotes, make_chunks
 logger = logging.getLogger(__name__)
 
 OCR_DAMAGE_THRESHOLD = 0.5
+# Bump when parsing changes what a document holds: stored documents of another version are re-parsed.
+PARSER_VERSION = 2
 
 
 def doc_id_for(path: Path) -> str:
@@ -77,6 +79,10 @@ def _metadata_chunks(doc_id: str, text: str, meta, chunks: list[Chunk]) -> list[
     out: list[Chunk] = []
     if meta.signer_span:
         start, end = meta.signer_span
+        for chunk in chunks:
+            if chunk.start == start and chunk.end == end:  # the name is its own line: mark that chunk
+                chunk.kind = "metadata"
+                chunk.context = f"{chunk.context} | người ký {meta.title}"
         if not any(c.start == start and c.end == end for c in chunks):
             out.append(Chunk(chunk_id=f"{doc_id}:signer", doc_id=doc_id, kind="metadata", text=text[start:end],
                              start=start, end=end, context=f"{meta.title} người ký {meta.issuer}"))

@@ -19,7 +19,7 @@ from typing import Any, Iterable
 
 from ingest.loaders import SUPPORTED_SUFFIXES, IngestError
 from ingest.model import Document
-from ingest.pipeline import content_hash, doc_id_for, parse_file
+from ingest.pipeline import PARSER_VERSION, content_hash, doc_id_for, parse_file
 
 logger = logging.getLogger(__name__)
 
@@ -96,12 +96,13 @@ class CorpusStore:
         """Store ``doc``; returns "added", "replaced" or "unchanged"."""
         manifest = self.manifest()
         entry = manifest["documents"].get(doc.doc_id)
-        if entry and entry["hash"] == doc.source_hash and (self.root / entry["file"]).exists():
+        if (entry and entry["hash"] == doc.source_hash and entry.get("parser") == PARSER_VERSION
+                and (self.root / entry["file"]).exists()):
             return "unchanged"
         file_name = f"{doc.doc_id}.{doc.source_hash[:12]}.json"
         atomic_write_text(self.root / file_name, json.dumps(doc.to_dict(), ensure_ascii=False))
         manifest["documents"][doc.doc_id] = {
-            "file": file_name, "hash": doc.source_hash, "source": doc.source_path,
+            "file": file_name, "hash": doc.source_hash, "source": doc.source_path, "parser": PARSER_VERSION,
             "title": doc.metadata.title, "ingested_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
         }
         self._write_manifest(manifest)
@@ -119,8 +120,14 @@ class CorpusStore:
         return True
 
     def hash_of(self, doc_id: str) -> str | None:
+        """The content hash a document was stored with, if it was parsed by this parser version."""
         entry = self.manifest()["documents"].get(doc_id)
-        return entry["hash"] if entry else None
+        return entry["hash"] if entry and entry.get("parser") == PARSER_VERSION else None
+
+    def outdated_sources(self) -> list[Path]:
+        """Source files of documents parsed by another parser version (to re-ingest)."""
+        return [Path(e["source"]) for e in self.manifest()["documents"].values()
+                if e.get("parser") != PARSER_VERSION and Path(e["source"]).exists()]
 
     def _write_manifest(self, manifest: dict[str, Any]) -> None:
         manifest["format"] = FORMAT_VERSION
