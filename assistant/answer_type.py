@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from assistant.query import Query, contains
-from ingest.text import fold
+from ingest.text import SURNAMES, fold
 
 _PERCENT_RE = re.compile(r"\d+(?:[.,]\d+)?\s*%")
 _DATE_RE = re.compile(
@@ -26,10 +26,6 @@ _DAY_MONTH_RE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b")
 _YEAR_RE = re.compile(r"^(19|20)\d{2}$")
 _NUMBER_TOKEN_RE = re.compile(r"(?<![\w/.\-])\d+(?:[.,]\d+)?(?![\w/.\-])")
 _WORD_RE = re.compile(r"[^\W\d_]+")
-SURNAMES = frozenset(
-    "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dao dinh lam mai trinh ta luong ha trieu "
-    "chu luc nong hua vi la to cao tong quach thai kieu doan khuc lai giang van hoang mac ninh be linh".split()
-)
 
 DAY_CUES = ("ngay nao", "ngay may", "what date", "which date", "which day")
 _DAY_RE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\bngày\s+\d{1,2}\b|\bngay\s+\d{1,2}\b|\b\d+\s*(?:ngày|ngay)\b",
@@ -48,8 +44,6 @@ _NOT_NOUNS = {"phan", "tram", "la", "thi", "va", "nam", "the", "of", "do", "are"
 
 def counted_noun(question: str) -> str | None:
     """The noun a 'bao nhiêu X' question counts (``biên chế``, ``ngày``), folded; None if none."""
-    from ingest.text import fold
-
     match = _COUNTED_RE.search(fold(question))
     if not match:
         return None
@@ -84,8 +78,6 @@ def _capitalised(word: str) -> bool:
 
 def person_names(text: str) -> list[str]:
     """Vietnamese personal names: 2–4 capitalised syllables opening with a common surname."""
-    from ingest.text import fold
-
     words = [(m.group(0), m.start()) for m in _WORD_RE.finditer(text)]
     names = []
     i = 0

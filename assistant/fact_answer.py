@@ -81,6 +81,18 @@ def answer_metadata(query: Query, docs: list[Document], ranked_docs: list[str]) 
             start, end = meta.signer_span
             block_start = _signature_block_start(doc.text, start)
             role = _role_text(doc.text[block_start:start])
+            if not role:  # titles and name on one line (a signature cell of a crawled table)
+                line_start = doc.text.rfind("\n", 0, start) + 1
+                same_line = doc.text[line_start:start].split("\t")[-1].split()
+                caps = []
+                for word in reversed(same_line):
+                    if word.isupper() or word.rstrip(".").isupper():
+                        caps.insert(0, word)
+                    else:
+                        break
+                role = " ".join(caps)
+                if role:
+                    block_start = start - len(doc.text[line_start:start].split("\t")[-1].lstrip())
             if english:
                 sentences.append(f"{label} was signed by {meta.signer}" + (f" ({role})." if role else "."))
             else:

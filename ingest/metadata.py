@@ -10,7 +10,7 @@ import re
 
 from ingest.clean import Block
 from ingest.model import Metadata, Reference
-from ingest.text import fold_aligned, squeeze
+from ingest.text import fold_aligned, looks_like_person, squeeze
 
 KINDS = {
     "ke hoach": "Kế hoạch", "quyet dinh": "Quyết định", "nghi quyet": "Nghị quyết", "phu luc": "Phụ lục",
@@ -129,13 +129,36 @@ def _issuer(text: str, folded: str, blocks: list[Block]) -> str:
 def _signer(text: str, blocks: list[Block], meta: Metadata) -> None:
     """The signer is the last line that looks like a personal name, near the end of the plan."""
     for block in reversed(blocks[-25:]):
-        if block.kind != "line":
-            continue
-        candidate = block.text.strip().strip("*").strip()
-        if _NAME_RE.match(candidate) and not candidate.isupper():
-            meta.signer = candidate
-            meta.signer_span = (block.start + block.text.find(candidate), block.start + block.text.find(candidate) + len(candidate))
-            return
+        if block.kind == "line":
+            candidate = block.text.strip().strip("*").strip()
+            if _NAME_RE.match(candidate) and not candidate.isupper() and looks_like_person(candidate):
+                meta.signer = candidate
+                at = block.start + block.text.find(candidate)
+                meta.signer_span = (at, at + len(candidate))
+                return
+        elif block.kind == "table_row":
+            # web-crawl layout: "Nơi nhận …" | "KT. CHỦ TỊCH PHÓ CHỦ TỊCH Trần Thị Diệu Thúy"
+            name = _trailing_name(block.text)
+            if name:
+                meta.signer = name
+                at = block.start + block.text.rfind(name)
+                meta.signer_span = (at, at + len(name))
+                return
+
+
+def _trailing_name(text: str) -> str:
+    """2–5 capitalised words that end a signature cell right after its capitalised titles."""
+    words = text.rstrip(" *|\t").split()
+    name: list[str] = []
+    for word in reversed(words):
+        if word[:1].isupper() and (len(word) == 1 or word[1:].islower()) and word.isalpha():
+            name.insert(0, word)
+        else:
+            break
+    before = words[len(words) - len(name) - 1] if len(words) > len(name) else ""
+    if 2 <= len(name) <= 5 and (before.isupper() or not before) and looks_like_person(" ".join(name)):
+        return " ".join(name)
+    return ""
 
 
 def extract_references(text: str, preamble_end: int) -> list[Reference]:

@@ -94,3 +94,16 @@ def join_fragments(left: str, right: str) -> str:
     if _CODE_TAIL_RE.search(left) and (right[:1].isupper() or right[:1].isdigit()):
         return left + right
     return left + " " + right
+
+
+# Common Vietnamese family names (folded): a personal name opens with one of them.
+SURNAMES = frozenset(
+    "nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly dao dinh lam mai trinh ta luong ha trieu "
+    "chu luc nong hua vi la to cao tong quach thai kieu doan khuc lai giang van mac ninh be linh au tang diep hau".split()
+)
+
+
+def looks_like_person(name: str) -> bool:
+    """2–5 capitalised words opening with a common family name ('Hoàng Viết Đông')."""
+    words = name.split()
+    return 2 <= len(words) <= 5 and fold(words[0]) in SURNAMES

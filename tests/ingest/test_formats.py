@@ -139,3 +139,20 @@ def test_real_appendix_table():
     assert doc.metadata.number == "2820/QĐ-UBND" and doc.metadata.issuer == "ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH"
     first = doc.tasks[0]
     assert first.task_id == "I.1" and first.lead == "Sở Tài chính" and first.deadline == "Quý IV/2025"
+
+
+def test_signer_in_a_crawled_signature_cell(tmp_path):
+    text = ("**KẾ HOẠCH**\n\nTriển khai thử nghiệm\n\n**I. MỤC ĐÍCH**\n\n- Nội dung.\n\n|\nNơi nhận:\n- Như trên;\n|\n"
+            "**KT. CHỦ TỊCH **\nPHÓ CHỦ TỊCH\n**Trần Thị Diệu Thúy**\n|\n")
+    path = tmp_path / "kh.md"
+    path.write_text(text, encoding="utf-8")
+    doc = parse_file(path)
+    assert doc.metadata.signer == "Trần Thị Diệu Thúy"
+    start, end = doc.metadata.signer_span
+    assert doc.text[start:end] == "Trần Thị Diệu Thúy"
+
+
+def test_chapter_titles_are_not_signers(tmp_path):
+    path = tmp_path / "luat.md"
+    path.write_text("**LUẬT**\n\nVề thử nghiệm\n\nĐiều 1. Phạm vi\n\nNội dung điều một.\n\nChương V\n", encoding="utf-8")
+    assert parse_file(path).metadata.signer == ""
