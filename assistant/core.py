@@ -30,7 +30,7 @@ from index.store import IndexStore
 from ingest import diacritics
 from ingest.loaders import IngestError
 from ingest.model import Document
-from ingest.pipeline import parse_file
+from ingest.pipeline import PARSER_VERSION, parse_file
 from ingest.store import CorpusStore, ingest_paths
 from ingest.text import fold
 
@@ -126,14 +126,22 @@ class Assistant:
             rebuild or manifest is None
             or manifest.get("documents") != {d.doc_id: d.source_hash for d in docs}
             or manifest.get("tokens") != self.segmenter.key
+            or manifest.get("parser") != PARSER_VERSION
             or (self.embedder is not None and (manifest.get("model") or {}).get("fingerprint") != self.embedder.fingerprint)
             or (self.embedder is None and manifest.get("model") is not None)
         )
         if stale:
             self.index_store.build(docs, self.segmenter, self.embedder, restore=diacritics.repair_ocr,
                                    ocr_fold=diacritics.ocr_fold)
-        index = self.index_store.load(docs, self.segmenter, self.embedder, dense_weight=self.settings.dense_weight,
-                                      restore=diacritics.restore_diacritics)
+        try:
+            index = self.index_store.load(docs, self.segmenter, self.embedder, dense_weight=self.settings.dense_weight,
+                                          restore=diacritics.restore_diacritics)
+        except FileNotFoundError as exc:  # a cache went missing or stale: rebuild what is needed, once
+            logger.warning("%s; rebuilding the index", exc)
+            self.index_store.build(docs, self.segmenter, self.embedder, restore=diacritics.repair_ocr,
+                                   ocr_fold=diacritics.ocr_fold)
+            index = self.index_store.load(docs, self.segmenter, self.embedder, dense_weight=self.settings.dense_weight,
+                                          restore=diacritics.restore_diacritics)
         texts = [c.text + " " + (diacritics.ocr_fold(c.text) if d.ocr_damaged else "") for d in docs for c in d.chunks]
         state = _State(docs, index, DocMatcher(docs, issuer_fold=_issuer_fold), TermWeights(texts))
         with self._lock:

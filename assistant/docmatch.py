@@ -52,6 +52,7 @@ def issuer_aliases(issuer_folded: str) -> list[list[str]]:
     return out
 
 
+_NUMBER_RE = re.compile(r"\b\d+(?:/\d{4})?/[a-z0-9\-]+")
 _ASKED_DOC_RE = re.compile(r"^(quyet dinh|ke hoach|nghi quyet|chi thi|nghi dinh|thong tu|luat|van ban|ket luan)$")
 
 
@@ -107,8 +108,13 @@ class DocMatcher:
         """Documents the question points at, best first; empty when it names none."""
         q_syl = _mask_asked_issuers(syllables(question))
         q_set = set(_pairs(q_syl))
+        q_numbers = {n.lower() for n in _NUMBER_RE.findall(fold(question))}
         results: list[DocMatch] = []
         for doc in self.docs:
+            number = fold(doc.metadata.number).lower()
+            if number and number.split("/")[0] and number in q_numbers:
+                results.append(DocMatch(doc.doc_id, 100.0, True))  # its own number names a plan exactly
+                continue
             hit = 0
             for alias in self._aliases[doc.doc_id]:
                 if _contains_seq(q_syl, alias):

@@ -22,6 +22,7 @@ from index.hybrid import HybridIndex
 from index.segment import Segmenter
 from index.sparse import SparseIndex
 from ingest.model import Chunk, Document
+from ingest.pipeline import PARSER_VERSION
 from ingest.store import atomic_write_text
 
 logger = logging.getLogger(__name__)
@@ -61,10 +62,10 @@ class IndexStore:
         return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
 
     def _tokens_path(self, doc: Document, segmenter: Segmenter) -> Path:
-        return self.root / "tokens" / f"{doc.doc_id}.{doc.source_hash[:12]}.{segmenter.key}.json"
+        return self.root / "tokens" / f"{doc.doc_id}.{doc.source_hash[:12]}.p{PARSER_VERSION}.{segmenter.key}.json"
 
     def _vectors_path(self, doc: Document, fingerprint: str) -> Path:
-        return self.root / "vectors" / f"{doc.doc_id}.{doc.source_hash[:12]}.{fingerprint}.npy"
+        return self.root / "vectors" / f"{doc.doc_id}.{doc.source_hash[:12]}.p{PARSER_VERSION}.{fingerprint}.npy"
 
     def build(self, docs: list[Document], segmenter: Segmenter, embedder: Embedder | None,
               restore=None, ocr_fold=None) -> BuildReport:
@@ -101,6 +102,7 @@ class IndexStore:
             "documents": {d.doc_id: d.source_hash for d in docs},
             "chunks": sum(len(d.chunks) for d in docs),
             "tokens": segmenter.key,
+            "parser": PARSER_VERSION,
             "model": None if embedder is None else {
                 "name": embedder.name, "path": str(embedder.path), "dim": embedder.dim, "fingerprint": embedder.fingerprint,
             },

@@ -193,3 +193,11 @@ def test_task_lists_by_deadline_and_by_lead_unit(assistant):
 def test_reverse_task_lookup_is_shown_as_a_task(assistant):
     a = assistant.ask("Sở Nội vụ giao nhiệm vụ kiểm tra công tác CCHC tối thiểu 20% cho phòng nào chủ trì?")
     assert a.task and a.task.task_id == "I.5" and "Chủ trì: Phòng Tổ chức, biên chế và Cải cách hành chính" in a.answer
+
+
+def test_a_plan_named_by_its_number(assistant):
+    from assistant.docmatch import DocMatcher
+
+    matcher = assistant.state.matcher
+    assert isinstance(matcher, DocMatcher)
+    assert matcher.hinted_docs("Kế hoạch 23/KH-SNgV giao ai làm đầu mối?") == {"003_b2ca1d7a6961c131"}
