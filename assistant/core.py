@@ -30,7 +30,7 @@ from index.store import IndexStore
 from ingest import diacritics
 from ingest.loaders import IngestError
 from ingest.model import Document
-from ingest.pipeline import PARSER_VERSION, parse_file
+from ingest.pipeline import PARSER_VERSION
 from ingest.store import CorpusStore, ingest_paths
 from ingest.text import fold
 
@@ -332,8 +332,7 @@ class Assistant:
     # -- administration ------------------------------------------------------
     def add_document(self, path: Path) -> DocumentInfo:
         """Ingest one file and re-index incrementally; raises ValueError for unreadable files."""
-        parse_file(Path(path))  # fail before touching the store when the file is unreadable
-        report = ingest_paths([Path(path)], self.corpus)
+        report = ingest_paths([Path(path)], self.corpus)  # a bad file is refused before the store changes
         if report.failures:
             raise IngestError(path, report.failures[0][1])
         self.reload()
