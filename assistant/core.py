@@ -103,7 +103,7 @@ class Assistant:
         if path is None:
             return None
         try:
-            return Embedder(path, threads=self.settings.torch_threads)
+            return Embedder(path, threads=self.settings.torch_threads, backend=self.settings.embedding_backend)
         except EmbeddingModelError as exc:
             logger.warning("%s; retrieval falls back to BM25 only", exc)
             return None

