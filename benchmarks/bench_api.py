@@ -115,10 +115,13 @@ async def wait_ready(base: str, timeout: float, proc: subprocess.Popen) -> None:
     raise TimeoutError(f"server not ready after {timeout:.0f}s")
 
 
-async def run_level(base: str, concurrency: int, total: int, max_seconds: float, timeout: float) -> dict[str, object]:
+async def run_level(base: str, concurrency: int, total: int, max_seconds: float, timeout: float,
+                    server_pid: int | None = None) -> dict[str, object]:
     import httpx
 
     latencies: list[float] = []
+    rss_trace: list[tuple[int, float]] = []  # (requests done, server RSS MB) at each tenth of the level
+    next_sample = max(1, total // 10)
     errors: dict[str, int] = {}
     sent = 0
     stop_at = time.monotonic() + max_seconds
@@ -143,6 +146,9 @@ async def run_level(base: str, concurrency: int, total: int, max_seconds: float,
                     latencies.append(elapsed)
                 else:
                     errors[key] = errors.get(key, 0) + 1
+                done_now = len(latencies) + sum(errors.values())
+                if server_pid and done_now % next_sample == 0:
+                    rss_trace.append((done_now, server_rss_mb(server_pid)))
 
         for _ in range(min(concurrency, 4)):  # warm-up, not counted
             await client.post("/v1/chat", json={"question": QUESTIONS[0]})
@@ -162,6 +168,7 @@ async def run_level(base: str, concurrency: int, total: int, max_seconds: float,
         "p95_ms": round(percentile(latencies, 95), 2),
         "p99_ms": round(percentile(latencies, 99), 2),
         "seconds": round(wall, 2),
+        "rss_trace": rss_trace,
     }
 
 
@@ -185,7 +192,7 @@ async def bench(args: argparse.Namespace) -> list[dict[str, object]]:
         results = []
         for c in args.concurrency:
             before = server_rss_mb(proc.pid)
-            result = await run_level(base, c, args.requests, args.max_seconds, args.timeout)
+            result = await run_level(base, c, args.requests, args.max_seconds, args.timeout, proc.pid)
             result["rss_before_mb"], result["rss_after_mb"] = before, server_rss_mb(proc.pid)
             results.append(result)
         return results
@@ -220,6 +227,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{r['concurrency']:>5} {r['requests']:>6} {r['errors']:>6} {r['rps']:>8} "
               f"{r['p50_ms']:>8} {r['p95_ms']:>8} {r['p99_ms']:>8} {r['rss_before_mb']:>13}→{r['rss_after_mb']}"
               + (f"  {r['error_kinds']}" if r["errors"] else ""))
+    for r in results:
+        if r["rss_trace"]:
+            trace = "  ".join(f"{n}:{mb:.0f}" for n, mb in r["rss_trace"])
+            print(f"server RSS MB during the {r['concurrency']}-client level (requests:MB): {trace}")
     if args.json:
         args.json.write_text(json.dumps({"backend": args.backend, "results": results}, indent=2))
     return 1 if any(r["errors"] for r in results) else 0
