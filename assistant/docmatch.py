@@ -198,9 +198,15 @@ def organisation_mentions(question: str) -> list[list[str]]:
                 head_len = len(parts)
                 break
         j = i + head_len
-        if head_len and j < len(words) and _name_word(words[j][0]):
+
+        def spaced(a: int, b: int) -> bool:  # words a and b are separated by white space only
+            gap = question[words[a][2]:words[b][1]]
+            return gap.isspace() and len(gap) <= 2
+
+        if (head_len and j < len(words) and _name_word(words[j][0])
+                and all(spaced(x, x + 1) for x in range(i, j))):
             k = j + 1
-            while k < len(words) and _name_word(words[k][0]) and words[k - 1][2] + 1 >= words[k][1]:
+            while k < len(words) and _name_word(words[k][0]) and spaced(k - 1, k):
                 k += 1
             variants = [question[words[i][1]:words[k - 1][2]]]
             for extra in (1, 2):
