@@ -24,7 +24,7 @@ from assistant.schema import (Answer, DocumentDetail, DocumentInfo, SearchHit, S
 from assistant.settings import Settings, get_settings
 from assistant.task_answer import answer_task, answer_task_list, task_info
 from index.embedder import Embedder, EmbeddingModelError, resolve_model_path
-from index.hybrid import HybridIndex, SearchFilters
+from index.hybrid import HybridIndex, ScoredChunk, SearchFilters
 from index.segment import Segmenter
 from index.store import IndexStore
 from ingest import diacritics
@@ -231,8 +231,26 @@ class Assistant:
         hits = state.index.search(query.search_text, self.settings.top_k, filters)
         if hinted and not hits:
             hits = state.index.search(query.search_text, self.settings.top_k)
+        elif hinted:
+            hits = self._add_content_hits(query, hits, [state.index.docs[d] for d in hinted], filters)
         return answer_extractive(query, hits, state.index.docs, state.weights, self.settings.abstain_threshold,
                                  ocr_fold=diacritics.ocr_fold, restore=diacritics.repair_ocr)
+
+    def _add_content_hits(self, query: Query, hits: list, docs: list[Document], filters: SearchFilters) -> list:
+        """Inside the plan the question names, the words naming it (title, issuer, number)
+        match its header and headings best and crowd out the passage asked about; a second,
+        BM25-only search without them brings that passage in. Its hits join at the lowest
+        retrieval score, so they win only on coverage of the question."""
+        naming = {w for d in docs for w in fold(" ".join((d.metadata.kind, d.metadata.title, d.metadata.issuer,
+                                                           d.metadata.number, d.metadata.date))).split()}
+        words = query.search_text.split()
+        content = [w for w in words if fold(w).strip(".,;:?!()\"“”") not in naming]
+        if len(content) < 2 or len(content) == len(words):
+            return hits
+        extra = self.state.index.search(" ".join(content), self.settings.top_k, filters, use_dense=False)
+        known = {h.chunk.chunk_id for h in hits}
+        floor = min((h.score for h in hits), default=0.0)
+        return hits + [ScoredChunk(h.chunk, floor, h.sparse, h.dense) for h in extra if h.chunk.chunk_id not in known]
 
     def _metadata_path(self, query, docs, hinted, ranked):
         order = [d for d in ranked if d in hinted] or ranked
@@ -262,12 +280,8 @@ class Assistant:
             ref_chunks = [c for c in state.index.chunks if (c.task_id or c.section_label) == parsed.task_ref
                           and (not doc_id or c.doc_id == doc_id)]
             known = {h.chunk.chunk_id for h in hits}
-            from index.hybrid import ScoredChunk
-
             hits += [ScoredChunk(c, 0.0, 0.0, 0.0) for c in ref_chunks if c.chunk_id not in known]
         if "signer" in parsed.intents:  # the signature is a name alone: bring the plans' signer lines in
-            from index.hybrid import ScoredChunk
-
             known = {h.chunk.chunk_id for h in hits}
             hits += [ScoredChunk(c, 0.0, 0.0, 0.0) for c in state.index.chunks if c.kind == "metadata"
                      and c.chunk_id not in known and (not hinted or c.doc_id in hinted)

@@ -47,6 +47,9 @@ def _candidates(hits: list[ScoredChunk], docs: dict[str, Document]) -> list[Cand
         if chunk.kind == "heading":
             continue  # a heading names a topic; it does not answer a question
         doc = docs[chunk.doc_id]
+        title_span = doc.metadata.title_span
+        if title_span and chunk.end <= title_span[0]:
+            continue  # the header block (issuer, motto, number and date): metadata answers read it
         for s, e in split_sentences(chunk.text, chunk.start, at_semicolons=False):
             out.append(Candidate(doc, hit, s, e, s, e))
             if e - s > MAX_SENTENCE:  # long enumerations: also offer their clauses
