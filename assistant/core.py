@@ -22,7 +22,7 @@ from assistant.fact_answer import answer_duty, answer_metadata, answer_reference
 from assistant.query import Query, parse
 from assistant.schema import (Answer, DocumentDetail, DocumentInfo, SearchHit, SectionInfo, TaskInfo, Turn)
 from assistant.settings import Settings, get_settings
-from assistant.task_answer import answer_task, answer_task_list, task_info
+from assistant.task_answer import answer_task, answer_task_by_content, answer_task_list, task_info
 from index.embedder import Embedder, EmbeddingModelError, resolve_model_path
 from index.hybrid import HybridIndex, ScoredChunk, SearchFilters
 from index.segment import Segmenter
@@ -222,6 +222,12 @@ class Assistant:
         draft = answer_task_list(query, docs, hinted)
         if draft is not None:
             return draft
+        if not query.task_ref and {"lead", "cooperating", "deadline", "product"} & set(query.fields) \
+                and any(d.tasks for d in docs if not hinted or d.doc_id in hinted):
+            self._add_units(query)
+            draft = answer_task_by_content(query, docs, hinted, state.weights)
+            if draft is not None:
+                return draft
         for path in (self._metadata_path, self._references_path, self._duty_path):
             draft = path(query, docs, hinted, ranked)
             if draft is not None:

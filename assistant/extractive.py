@@ -26,6 +26,11 @@ _DATE_RE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{4})?\b|\bquý\s+[IV]+|\bquy\s+[i
                       re.IGNORECASE)
 _DOCNUM_RE = re.compile(r"\d+(?:/\d{4})?/[A-ZĐ][A-Za-zĐđ\-]+|\d+-[A-Z]+/[A-Z]+")
 MAX_SENTENCE = 520
+# "Quyết định nào …", "văn bản số mấy", "which decision": the answer is a document number
+# ("cơ quan nào" is not: it asks for a body)
+_ASKS_FOR_DOCUMENT = re.compile(
+    r"\b(?:quyet dinh|ke hoach|van ban|chi thi|nghi quyet|nghi dinh|thong tu|cong van)\s+(?:so\s+)?(?:nao|may)\b"
+    r"|\bwhich\s+(?:decision|plan|document|directive|resolution|decree|circular)\b")
 
 
 @dataclass
@@ -69,7 +74,7 @@ def _type_bonus(query: Query, text: str) -> float:
         bonus += 0.15 if _PERCENT_RE.search(text) else (0.05 if _NUMBER_RE.search(text) else -0.1)
     if "deadline" in query.intents:
         bonus += 0.15 if _DATE_RE.search(text) else -0.05
-    if query.doc_kinds and ("nao" in query.folded.split() or "which" in query.folded):
+    if query.doc_kinds and _ASKS_FOR_DOCUMENT.search(query.folded):
         bonus += 0.15 if _DOCNUM_RE.search(text) else -0.05
     return bonus
 

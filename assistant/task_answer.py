@@ -204,3 +204,49 @@ def _lead_units_named(query: Query, candidates: list[tuple[Document, Task]]) -> 
             if len(unit.split()) >= 2 and unit in query.folded:
                 units.add(unit)
     return sorted(units, key=len, reverse=True)[:2]
+
+
+# Words every task-field question uses; they are credited to every task alike.
+_FIELD_WORDS = ("nhiệm vụ cơ quan đơn vị nào ai chủ trì phối hợp thực hiện thời gian thời hạn hoàn thành sản phẩm "
+                "kết quả khi nào bao giờ là gì và những do được giao "
+                # and the words that point at a plan or its appendix
+                "theo phụ lục danh mục kèm theo ban hành quyết định kế hoạch thủ tướng chính phủ ủy ban nhân dân "
+                "ubnd tỉnh thành phố bộ sở của")
+
+
+_EXPLICIT_FIELD = re.compile(r"\b(?:chu tri|phoi hop|phu trach|san pham|thoi gian|thoi han|han chot|khi nao|bao gio"
+                             r"|lead|leads|cooperat\w*|due|deadline|product)\b")
+
+
+def answer_task_by_content(query: Query, docs: list[Document], hinted: set[str], weights, *,
+                           min_cover: float = 0.6, margin: float = 0.2) -> Draft | None:
+    """A task named by what it is about ("ai chủ trì nhiệm vụ phối hợp kiểm tra việc thi hành
+    Luật …"), not by its number: the task row whose content covers the question best, when it
+    covers nearly all of it and clearly better than any other row of a different task."""
+    from assistant.evidence import coverage
+
+    asked = {"lead", "cooperating", "deadline", "product"} & set(query.fields)
+    if not asked or query.task_ref or not query.units or not _EXPLICIT_FIELD.search(query.folded):
+        return None  # "kèm theo kế hoạch của cơ quan nào" asks about the plan, not a task's lead
+    pool = [(d, t) for d in docs if (not hinted or d.doc_id in hinted) for t in d.tasks if t.content]
+    if not pool:
+        return None
+    accented = query.lang == "vi"
+    units = query.units if accented else query.units_folded
+    # the words naming the plan and the field asked are common to every row: judge on the rest
+    common = {d.doc_id: " ".join((d.metadata.kind, d.metadata.title, d.metadata.issuer, d.metadata.number,
+                                  d.metadata.date, d.metadata.period, _FIELD_WORDS)) for d, _ in pool}
+    scored = []
+    for doc, task in pool:
+        content = [u for u in units if coverage([u], common[doc.doc_id], weights, accented=accented) == 0]
+        if len(content) < 2:
+            continue
+        scored.append((coverage(content, f"{task.content} {task.group}", weights, accented=accented), doc, task))
+    if not scored:
+        return None
+    scored.sort(key=lambda x: -x[0])
+    best, doc, task = scored[0]
+    rival = next((c for c, d, t in scored[1:] if fold(t.content) != fold(task.content) or d.doc_id != doc.doc_id), 0.0)
+    if best < min_cover or best - rival < margin:
+        return None
+    return task_draft(query, doc, task, [])
