@@ -26,6 +26,10 @@ QUESTION_WORDS = frozenset(
 QUESTION_WORDS_ACCENTED = frozenset("phần trăm đặt hướng tới cần những nào gì làm bao nhiêu mấy hạn cuối".split())
 # Terms every plan shares: they neither identify evidence nor prove it answers.
 DOMAIN_COMMON = frozenset("ke hoach cchc cai cach hanh chinh nam 2026 nhiem vu".split())
+# Words that plans and askers use for the same bound ("tối thiểu 85%" asked, "ít nhất 85%" written).
+_SYNONYM_GROUPS = (("tối thiểu", "ít nhất"), ("tối đa", "nhiều nhất", "không quá"))
+SYNONYMS = {fold(w): [fold(o) for o in group if o != w] for group in _SYNONYM_GROUPS for w in group}
+SYNONYMS.update({w: [o for o in group if o != w] for group in _SYNONYM_GROUPS for w in group})
 
 
 def terms(text: str) -> list[str]:
@@ -98,6 +102,7 @@ def coverage(units: list[str], evidence: str, weights: TermWeights, *, accented:
     for unit in dict.fromkeys(units):
         w = weights.idf(unit, accented) * (0.3 if fold(unit) in DOMAIN_COMMON else 1.0) * (1 + 0.3 * unit.count(" "))
         total += w
-        if re.search(r"(?<![\w/])" + re.escape(unit) + r"(?![\w/])", ev):
+        if any(re.search(r"(?<![\w/])" + re.escape(form) + r"(?![\w/])", ev)
+               for form in (unit, *SYNONYMS.get(unit, ()))):
             got += w
     return got / total if total else 0.0

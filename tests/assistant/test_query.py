@@ -90,3 +90,17 @@ def test_day_questions_need_a_day_and_lowercase_places_are_checked():
     assert required_type(parse("Nhiệm vụ này thực hiện khi nào?")) == "date"
     assert _lowercase_place_mentions("ke hoach cua ubnd tinh cao bang dat chi tieu") == ["tinh cao bang"]
     assert _lowercase_place_mentions("ubnd tinh ve cai cach hanh chinh") == []
+
+
+@pytest.mark.parametrize("accented, unit, evidence", [
+    (True, "tối thiểu", "Ít nhất 85% người hưởng trợ cấp mở tài khoản"),
+    (False, "toi thieu", "it nhat 85% nguoi huong tro cap mo tai khoan"),
+    (True, "tối đa", "thời gian giải quyết không quá 05 ngày làm việc"),
+])
+def test_coverage_counts_words_for_the_same_bound(accented: bool, unit: str, evidence: str) -> None:
+    from assistant.evidence import TermWeights, coverage
+
+    weights = TermWeights.__new__(TermWeights)
+    weights.idf = lambda unit, accented: 1.0  # equal weights: the test is about matching
+    assert coverage([unit, "85%" if "85%" in evidence else "05"], evidence, weights, accented=accented) == 1.0
+    assert coverage([unit], "85% người hưởng trợ cấp", weights, accented=accented) == 0.0
