@@ -49,7 +49,7 @@ def _candidates(hits: list[ScoredChunk], docs: dict[str, Document]) -> list[Cand
     out: list[Candidate] = []
     for hit in hits:
         chunk = hit.chunk
-        if chunk.kind == "heading":
+        if chunk.kind == "heading" and not _reads_as_sentence(chunk.text):
             continue  # a heading names a topic; it does not answer a question
         doc = docs[chunk.doc_id]
         title_span = doc.metadata.title_span
@@ -66,6 +66,18 @@ def _candidates(hits: list[ScoredChunk], docs: dict[str, Document]) -> list[Cand
                         out.append(Candidate(doc, hit, ps, ps + len(part), s, e))
                         pos = ps + len(part)
     return out
+
+
+def _same_start(label: str, text: str) -> bool:
+    head = label.rstrip("…").strip()
+    return bool(head) and text.startswith(head[:40])
+
+
+def _reads_as_sentence(text: str) -> bool:
+    """A labelled item parsed as a heading ("d) Chủ trì triển khai … theo chỉ đạo của Bộ Y tế.") is
+    content when it is a finished sentence of some length, not a title."""
+    body = text.strip()
+    return body.endswith((".", ";")) and len(body.split()) >= 12
 
 
 def _type_bonus(query: Query, text: str) -> float:
@@ -162,7 +174,10 @@ def answer_extractive(query: Query, hits: list[ScoredChunk], docs: dict[str, Doc
     context = lead_in(doc, start)
     if context:
         text = f"{context} {text}"
-    section = best.hit.chunk.section.split(" > ")[-1] if best.hit.chunk.section else ""
+    path = best.hit.chunk.section.split(" > ") if best.hit.chunk.section else []
+    if len(path) > 1 and _same_start(path[-1], text):
+        path = path[:-1]  # the item is its own section: name the one above it ("3. Sở Y tế")
+    section = path[-1] if path else ""
     where = f"{source_label(doc)}" + (f", mục “{section}”" if section else "")
     if query.lang == "en":
         lead = f"According to {where}:"

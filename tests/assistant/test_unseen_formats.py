@@ -58,3 +58,11 @@ def test_organisation_mentions_do_not_span_punctuation() -> None:
     firsts = [m[0] for m in mentions]
     assert "Sở Công Thương" in firsts
     assert not any(")" in m or "," in m for m in firsts)
+
+
+def test_a_labelled_duty_item_answers_and_names_the_body_above_it(crawled) -> None:
+    """'b) Chủ trì … Đề án 3 …' is a sentence, not a title; the body that leads is its section."""
+    answer = crawled.ask("Cơ quan nào chủ trì thực hiện Đề án 3 nâng cao tinh thần phục vụ người bệnh theo kế hoạch 45/KH-UBND?")
+    assert not answer.abstained
+    assert "Sở Y tế" in answer.answer and "Đề án 3" in answer.answer
+    assert any("Đề án 3" in c.quote for c in answer.citations)
