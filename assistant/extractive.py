@@ -26,6 +26,7 @@ _DATE_RE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{4})?\b|\bquý\s+[IV]+|\bquy\s+[i
                       re.IGNORECASE)
 _DOCNUM_RE = re.compile(r"\d+(?:/\d{4})?/[A-ZĐ][A-Za-zĐđ\-]+|\d+-[A-Z]+/[A-Z]+")
 MAX_SENTENCE = 520
+MAX_PAIR = 400  # two consecutive sentences of a chunk are also a candidate up to this length
 # "Quyết định nào …", "văn bản số mấy", "which decision": the answer is a document number
 # ("cơ quan nào" is not: it asks for a body)
 _ASKS_FOR_DOCUMENT = re.compile(
@@ -55,8 +56,14 @@ def _candidates(hits: list[ScoredChunk], docs: dict[str, Document]) -> list[Cand
         title_span = doc.metadata.title_span
         if title_span and chunk.end <= title_span[0]:
             continue  # the header block (issuer, motto, number and date): metadata answers read it
+        prev_start = None
         for s, e in split_sentences(chunk.text, chunk.start, at_semicolons=False):
             out.append(Candidate(doc, hit, s, e, s, e))
+            if prev_start is not None and e - prev_start <= MAX_PAIR:
+                # "Sở Tài chính tổng hợp … gửi Bộ Tài chính. Thời gian hoàn thành: Trước ngày 31/5/2026."
+                # the value is in one sentence and what it is about in the one before
+                out.append(Candidate(doc, hit, prev_start, e, prev_start, e))
+            prev_start = s
             if e - s > MAX_SENTENCE:  # long enumerations: also offer their clauses
                 pos = s
                 text = doc.text[s:e]

@@ -66,3 +66,10 @@ def test_a_labelled_duty_item_answers_and_names_the_body_above_it(crawled) -> No
     assert not answer.abstained
     assert "Sở Y tế" in answer.answer and "Đề án 3" in answer.answer
     assert any("Đề án 3" in c.quote for c in answer.citations)
+
+
+def test_a_value_in_the_sentence_after_its_subject_is_found(crawled) -> None:
+    answer = crawled.ask("Theo kế hoạch 45/KH-UBND, Sở Tài chính phải tổng hợp kết quả kiểm kê tài sản công "
+                         "trước ngày nào?")
+    assert not answer.abstained
+    assert "30/6/2026" in answer.answer and "kiểm kê tài sản công" in answer.answer
