@@ -46,8 +46,8 @@ def match_unit(query: Query, facts: list[tuple[Document, Fact]]) -> list[tuple[f
 
 def answer_duty(query: Query, docs: list[Document], hinted: set[str], issuer_fold) -> Draft | None:
     facts = [(d, f) for d in docs for f in d.facts if f.kind == "responsibility"]
-    if hinted:
-        facts = [(d, f) for d, f in facts if d.doc_id in hinted] or facts
+    if hinted:  # the plan the question names: another plan's duties for the same body are not an answer
+        facts = [(d, f) for d, f in facts if d.doc_id in hinted]
     matches = match_unit(query, facts)
     if not matches:
         return None

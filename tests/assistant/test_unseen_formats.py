@@ -73,3 +73,31 @@ def test_a_value_in_the_sentence_after_its_subject_is_found(crawled) -> None:
                          "trước ngày nào?")
     assert not answer.abstained
     assert "30/6/2026" in answer.answer and "kiểm kê tài sản công" in answer.answer
+
+
+@pytest.fixture(scope="module")
+def crawled_and_shipped(tmp_path_factory):
+    from assistant.core import Assistant
+    from assistant.settings import Settings
+    from tests.conftest import CORPUS
+
+    corpus = tmp_path_factory.mktemp("mixed_corpus")
+    shutil.copy(PLAN, corpus / PLAN.name)
+    for path in CORPUS.glob("*.txt"):
+        shutil.copy(path, corpus / path.name)
+    (corpus / "ke_hoach_77.md").write_text(
+        "| ỦY BAN NHÂN DÂN TỈNH YÊN BÁI | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n| --- | --- |\n"
+        "| Số: 77/KH-UBND | Yên Bái, ngày 5 tháng 12 năm 2025 |\n\n**KẾ HOẠCH**\n\n"
+        "**Chỉnh lý hồ sơ địa chính năm 2026**\n\n**I. MỤC TIÊU**\n\n"
+        "Hoàn thành chỉnh lý hồ sơ địa chính của 100% xã, phường trong năm 2026.\n\n"
+        "**II. NỘI DUNG**\n\nVăn phòng đăng ký đất đai thực hiện đính chính sai sót trên giấy chứng nhận "
+        "trong thời hạn 10 ngày làm việc.\n", encoding="utf-8")
+    return Assistant(Settings(data_dir=tmp_path_factory.mktemp("mixed_data"), embedding_model="none",
+                              corpus_dir=corpus))
+
+
+def test_duties_come_from_the_plan_the_question_names(crawled_and_shipped) -> None:
+    """The shipped plans list duties of 'Văn phòng'; plan 77 has no duty sections: its answer must
+    not borrow another plan's."""
+    answer = crawled_and_shipped.ask("Theo kế hoạch 77/KH-UBND của UBND tỉnh Yên Bái, Văn phòng có nhiệm vụ gì?")
+    assert all(c.doc_id == "ke_hoach_77" for c in answer.citations), answer.answer
