@@ -212,6 +212,8 @@ def _should_join(prev: str, nxt: str, width: int, across_blank: bool = False,
     if is_heading_like(prev):
         if prev.isupper() and nxt.isupper() and not prev.rstrip().endswith(tuple(_SENTENCE_END)):
             return full or adjacent_paragraph
+        if adjacent_paragraph and first.islower() and not prev.rstrip().endswith((":", *_SENTENCE_END)):
+            return True  # a numbered heading wrapped mid-phrase ("2.9. Đề" / "nghị Liên đoàn Lao động tỉnh")
         return full and not prev.endswith(tuple(_SENTENCE_END)) and not nxt.isupper()
     if first.islower() or first in "“\"(0123456789%,;":
         return True

@@ -90,3 +90,12 @@ def test_cleaning_keeps_every_word_in_order(parts):
     assert out.split() == raw.replace(". ", ".").split() or [w.strip(".;") for w in out.split()] == [
         w.strip(".;") for w in raw.split()]
     assert "\n\n" not in out
+
+
+def test_a_numbered_heading_wrapped_mid_phrase_is_rejoined() -> None:
+    """Crawled Markdown wraps lines at a fixed width, headings included."""
+    text = ("**2. Phân công trách nhiệm**\n\n*2.8. Sở Tư pháp*\n\nHướng dẫn phổ biến pháp luật.\n\n"
+            "*2.9. Đề\nnghị Liên đoàn Lao động tỉnh*\n\nChủ trì, phối hợp với các Sở tổ chức thực hiện Tiểu dự án 4.\n")
+    lines = lines_of(text)
+    assert "2.9. Đề nghị Liên đoàn Lao động tỉnh" in lines
+    assert "2.8. Sở Tư pháp" in lines, "a heading followed by a capitalised paragraph stays alone"
