@@ -101,8 +101,8 @@ def index_cmd(rebuild: bool = typer.Option(False, help="re-segment and re-embed 
     assistant = Assistant(settings, build=False)
     if not assistant.corpus.doc_ids():
         assistant._bootstrap()
-    else:
-        assistant.reload(rebuild=rebuild)
+    else:  # documents an older parser ingested are parsed again before they are indexed
+        assistant.refresh(rebuild=rebuild)
     manifest = assistant.index_store.manifest() or {}
     model_info = manifest.get("model") or {}
     console.print(f"index: {manifest.get('chunks', 0)} chunks from {len(manifest.get('documents', {}))} documents; "

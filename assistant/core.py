@@ -112,11 +112,15 @@ class Assistant:
         if not self.corpus.doc_ids() and self.settings.corpus_dir and Path(self.settings.corpus_dir).exists():
             logger.info("empty data directory: ingesting %s", self.settings.corpus_dir)
             ingest_paths([Path(self.settings.corpus_dir)], self.corpus)
+        self.refresh()
+
+    def refresh(self, *, rebuild: bool = False) -> None:
+        """Parse again what an older parser ingested, then load (and update) the index."""
         outdated = self.corpus.outdated_sources()
         if outdated:  # parsed by an older version of the parser: parse again from the sources
             logger.info("re-parsing %d documents ingested by an older parser", len(outdated))
             ingest_paths(outdated, self.corpus)
-        self.reload()
+        self.reload(rebuild=rebuild)
 
     def reload(self, *, rebuild: bool = False) -> None:
         """Load the corpus and index (building what is missing), then swap them in."""

@@ -75,14 +75,14 @@ class IndexStore:
         for doc in docs:
             fresh = False
             tokens_path = self._tokens_path(doc, segmenter)
-            if not tokens_path.exists():
+            if not _cache_fits(tokens_path, doc):  # missing, or written for another parse of the same file
                 atomic_write_text(tokens_path, json.dumps(_doc_tokens(doc, segmenter, ocr_fold, restore),
                                                           ensure_ascii=False))
                 report.segmented.append(doc.doc_id)
                 fresh = True
             if embedder is not None:
                 vectors_path = self._vectors_path(doc, embedder.fingerprint)
-                if not vectors_path.exists():
+                if not _cache_fits(vectors_path, doc):
                     vectors = embedder.embed_passages([dense_text(doc, c, restore) for c in doc.chunks])
                     _atomic_save_npy(vectors_path, vectors)
                     report.embedded.append(doc.doc_id)
@@ -179,3 +179,17 @@ def _atomic_save_npy(path: Path, array: np.ndarray) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _cache_fits(path: Path, doc: Document) -> bool:
+    """The cache exists and holds one entry per chunk of ``doc`` as parsed now. A cache keyed by
+    the same file and parser version can still be from another parse (a store parsed by an older
+    parser and indexed after an upgrade), so the count is checked rather than trusted."""
+    if not path.exists():
+        return False
+    try:
+        if path.suffix == ".npy":
+            return int(np.load(path, mmap_mode="r").shape[0]) == len(doc.chunks)
+        return len(json.loads(path.read_text(encoding="utf-8"))) == len(doc.chunks)
+    except (OSError, ValueError):
+        return False

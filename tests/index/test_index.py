@@ -169,3 +169,18 @@ def test_a_model_that_fails_to_load_falls_back_to_bm25(hybrid, tmp_path):
         assert hits and "Báo cáo Quý I" in hits[0].chunk.text and hits[0].dense == 0.0
     finally:
         hybrid.embedder = original
+
+
+def test_caches_from_another_parse_of_the_same_file_are_rebuilt(tmp_path, docs):
+    """Same file and parser version in the cache key, but a different chunking (a store parsed by
+    an older parser and indexed after an upgrade): the caches are redone, not trusted."""
+    import dataclasses
+
+    store = IndexStore(tmp_path)
+    seg, embedder = Segmenter(), FakeEmbedder()
+    store.build(docs[:2], seg, embedder)
+    reparsed = [dataclasses.replace(docs[0], chunks=docs[0].chunks[:-1]), docs[1]]
+    report = store.build(reparsed, seg, embedder)
+    assert report.segmented == [docs[0].doc_id] and report.embedded == [docs[0].doc_id]
+    index = store.load(reparsed, seg, embedder)
+    assert len(index.chunks) == len(docs[0].chunks) - 1 + len(docs[1].chunks)
