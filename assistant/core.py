@@ -251,8 +251,7 @@ class Assistant:
         match its header and headings best and crowd out the passage asked about; a second,
         BM25-only search without them brings that passage in. Its hits join at the lowest
         retrieval score, so they win only on coverage of the question."""
-        naming = {w for d in docs for w in fold(" ".join((d.metadata.kind, d.metadata.title, d.metadata.issuer,
-                                                           d.metadata.number, d.metadata.date))).split()}
+        naming = {w for d in docs for w in fold(d.metadata.naming_text()).split()}
         words = query.search_text.split()
         content = [w for w in words if fold(w).strip(".,;:?!()\"“”") not in naming]
         if len(content) < 2 or len(content) == len(words):

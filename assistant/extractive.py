@@ -107,9 +107,8 @@ def best_evidence(query: Query, hits: list[ScoredChunk], docs: dict[str, Documen
         text = c.doc.text[c.start:c.end]
         meta = c.doc.metadata
         deepest = c.hit.chunk.section.split(" > ")[-1] if c.hit.chunk.section else ""
-        # what identifies the document (kind, title, issuer, number, date) is common to all its
-        # sentences: a question that names the plan must not make its header line the answer
-        evidence = f"{text} {deepest} {meta.kind} {meta.title} {meta.issuer} {meta.number} {meta.date} {meta.period}"
+        # a question that names the plan must not make its header line the answer
+        evidence = f"{text} {deepest} {meta.naming_text()}"
         if c.doc.ocr_damaged and ocr_fold is not None:
             evidence += " " + ocr_fold(evidence)
             c.cover = coverage(query.units_folded, evidence, weights, accented=False)

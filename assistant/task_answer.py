@@ -11,7 +11,7 @@ import re
 
 from assistant.cite import cite, source_label
 from assistant.draft import Draft, fit, shorten
-from assistant.evidence import terms
+from assistant.evidence import coverage, terms
 from assistant.query import Query, contains
 from assistant.schema import TaskInfo
 from ingest.model import Document, Task
@@ -223,8 +223,6 @@ def answer_task_by_content(query: Query, docs: list[Document], hinted: set[str],
     """A task named by what it is about ("ai chủ trì nhiệm vụ phối hợp kiểm tra việc thi hành
     Luật …"), not by its number: the task row whose content covers the question best, when it
     covers nearly all of it and clearly better than any other row of a different task."""
-    from assistant.evidence import coverage
-
     asked = {"lead", "cooperating", "deadline", "product"} & set(query.fields)
     if not asked or query.task_ref or not query.units or not _EXPLICIT_FIELD.search(query.folded):
         return None  # "kèm theo kế hoạch của cơ quan nào" asks about the plan, not a task's lead
@@ -234,11 +232,13 @@ def answer_task_by_content(query: Query, docs: list[Document], hinted: set[str],
     accented = query.lang == "vi"
     units = query.units if accented else query.units_folded
     # the words naming the plan and the field asked are common to every row: judge on the rest
-    common = {d.doc_id: " ".join((d.metadata.kind, d.metadata.title, d.metadata.issuer, d.metadata.number,
-                                  d.metadata.date, d.metadata.period, _FIELD_WORDS)) for d, _ in pool}
+    content_units: dict[str, list[str]] = {}
+    for d in {d.doc_id: d for d, _ in pool}.values():
+        common = f"{d.metadata.naming_text()} {_FIELD_WORDS}"
+        content_units[d.doc_id] = [u for u in units if coverage([u], common, weights, accented=accented) == 0]
     scored = []
     for doc, task in pool:
-        content = [u for u in units if coverage([u], common[doc.doc_id], weights, accented=accented) == 0]
+        content = content_units[doc.doc_id]
         if len(content) < 2:
             continue
         scored.append((coverage(content, f"{task.content} {task.group}", weights, accented=accented), doc, task))

@@ -111,6 +111,11 @@ class Metadata:
     signer_span: tuple[int, int] | None = None
     preamble_span: tuple[int, int] | None = None
 
+    def naming_text(self) -> str:
+        """The words a question uses to name the plan (kind, title, issuer, number, date, period):
+        they hold for every sentence of it, so they must not decide which sentence answers."""
+        return " ".join((self.kind, self.title, self.issuer, self.number, self.date, self.period))
+
 
 @dataclass
 class Document:
