@@ -132,12 +132,14 @@ def docs(data_dir: Optional[Path] = DataDir, as_json: bool = typer.Option(False,
 @app.command()
 def tasks(doc: Optional[str] = typer.Option(None, "--doc", help="only this document id"),
           lead: Optional[str] = typer.Option(None, help="lead unit contains (accent-insensitive)"),
-          deadline: Optional[str] = typer.Option(None, help="deadline contains, e.g. 'Quý III/2026'"),
+          deadline: Optional[str] = typer.Option(None, help="due within this time, by meaning: 'Quý III/2026' also "
+                                                 "finds 'Quý II, III/2026'; 'năm 2026', 'Tháng 6/2026', '2026-2030', 'thường xuyên'"),
           as_json: bool = typer.Option(False, "--json"), data_dir: Optional[Path] = DataDir) -> None:
     """List task records of the appendices.
 
     Example: cchc tasks --doc 002_715e714f03913b35 --deadline "Quý III"
     """
+    from assistant.deadlines import deadline_matches
     from ingest.store import CorpusStore
     from ingest.text import fold
 
@@ -149,7 +151,7 @@ def tasks(doc: Optional[str] = typer.Option(None, "--doc", help="only this docum
         for t in d.tasks:
             if lead and fold(lead) not in fold(t.lead):
                 continue
-            if deadline and fold(deadline) not in fold(t.deadline):
+            if deadline and not deadline_matches(t.deadline, deadline):
                 continue
             rows.append({"task_id": t.task_id, "content": t.content, "product": t.product, "lead": t.lead,
                          "cooperating": t.cooperating, "deadline": t.deadline, "doc_id": d.doc_id, "page": t.page})

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.deadlines import deadline_matches
 from assistant.docmatch import DocMatcher
 from assistant.draft import Draft
 from assistant.evidence import TermWeights, question_units
@@ -340,14 +341,14 @@ class Assistant:
 
     def tasks(self, doc_id: str | None = None, lead: str | None = None, deadline: str | None = None) -> list[TaskInfo]:
         out = []
-        lead_f, deadline_f = (fold(lead) if lead else None), (fold(deadline) if deadline else None)
+        lead_f = fold(lead) if lead else None
         for doc in self.state.docs:
             if doc_id and doc.doc_id != doc_id:
                 continue
             for task in doc.tasks:
                 if lead_f and lead_f not in fold(task.lead):
                     continue
-                if deadline_f and deadline_f not in fold(task.deadline):
+                if deadline and not deadline_matches(task.deadline, deadline):
                     continue
                 out.append(task_info(doc, task))
         return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from assistant.cite import cite, source_label
+from assistant.deadlines import deadline_in_question, deadline_matches
 from assistant.draft import Draft, fit, shorten
 from assistant.evidence import coverage, terms
 from assistant.query import Query, contains
@@ -143,21 +144,6 @@ def normalise_unit(text: str) -> str:
 
 _LIST_CUES = ("nhung nhiem vu nao", "cac nhiem vu nao", "nhiem vu nao", "which tasks", "what tasks", "liet ke nhiem vu",
               "cac nhiem vu")
-_QUARTER_RE = re.compile(r"quy\s+([iv]{1,3})\s*/\s*(\d{4})")
-
-
-def _deadline_matches(deadline: str, time_expr: str) -> bool:
-    """'Quý III/2026' matches 'Quý III/2026' and 'Quý II, III/2026'; other expressions by substring."""
-    deadline_f = fold(deadline)
-    match = _QUARTER_RE.fullmatch(time_expr.strip())
-    if match:
-        quarter, year = match.groups()
-        for found in re.finditer(r"quy\s+([iv, ]+?)\s*/\s*(\d{4})", deadline_f):
-            quarters = {q.strip() for q in found.group(1).split(",")}
-            if quarter in quarters and found.group(2) == year:
-                return True
-        return False
-    return time_expr in deadline_f
 
 
 def answer_task_list(query: Query, docs: list[Document], hinted: set[str]) -> Draft | None:
@@ -168,10 +154,11 @@ def answer_task_list(query: Query, docs: list[Document], hinted: set[str]) -> Dr
     candidates = [(d, t) for d in docs for t in d.tasks if not hinted or d.doc_id in hinted]
     if not candidates:
         return None
-    times = [t for t in query.times if not re.fullmatch(r"nam \d{4}", t)]
+    asked = deadline_in_question(query.text)  # the same reading as `cchc tasks --deadline` and the API
+    times = list(asked.phrases) if asked else []
     selected = candidates
-    if times:
-        selected = [(d, t) for d, t in selected if any(_deadline_matches(t.deadline, x) for x in times)]
+    if asked:
+        selected = [(d, t) for d, t in selected if deadline_matches(t.deadline, asked)]
     units = _lead_units_named(query, candidates)
     if units:
         selected = [(d, t) for d, t in selected if any(u in fold(t.lead) for u in units)]

@@ -32,13 +32,17 @@ async def search(
     return await run_cpu(request, backend.search, query, k=k, doc_id=doc_id or None)
 
 
+_DEADLINE_HELP = ("due within this time, read by meaning (assistant.deadlines): 'Quý III/2026' also finds "
+                  "'Quý II, III/2026'; 'năm 2026', 'Tháng 6/2026', '2026-2030', 'thường xuyên'")
+
+
 @router.get("/tasks", response_model=list[TaskInfo], responses=error_responses(422, 429, 500, 503))
 async def tasks(
     request: Request,
     backend: BackendDep,
     doc_id: Annotated[str | None, Query(max_length=200, description="only this plan")] = None,
     lead: Annotated[str | None, Query(max_length=200, description="lead agency contains this")] = None,
-    deadline: Annotated[str | None, Query(max_length=200, description="deadline contains this, e.g. 'Quý III/2026'")] = None,
+    deadline: Annotated[str | None, Query(max_length=200, description=_DEADLINE_HELP)] = None,
 ) -> list[TaskInfo]:
     """Task records of the plans' appendices, filtered."""
     return await run_cpu(request, backend.tasks, doc_id=doc_id or None, lead=lead or None, deadline=deadline or None)

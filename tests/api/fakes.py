@@ -6,6 +6,7 @@ import pathlib
 import threading
 import time
 
+from assistant.deadlines import deadline_matches
 from assistant.schema import (
     Answer,
     Citation,
@@ -178,7 +179,7 @@ class FakeBackend:
                 continue
             if lead and lead.lower() not in task.lead.lower():
                 continue
-            if deadline and deadline.lower() not in task.deadline.lower():
+            if deadline and not deadline_matches(task.deadline, deadline):
                 continue
             out.append(task)
         return out

@@ -312,6 +312,8 @@ def test_tasks(client: TestClient) -> None:
     assert {t["task_id"] for t in by_lead} == {"III.6", "2"}
     by_deadline = client.get("/v1/tasks", params={"deadline": "Quý III/2026"}).json()
     assert [t["task_id"] for t in by_deadline] == ["III.5"]
+    in_2026 = client.get("/v1/tasks", params={"deadline": "trong năm 2026"}).json()  # by meaning, not substring
+    assert [t["task_id"] for t in in_2026] == ["III.5", "III.6"]
     by_doc = client.get("/v1/tasks", params={"doc_id": DOC_B}).json()
     assert [t["task_id"] for t in by_doc] == ["2"]
 

@@ -127,8 +127,9 @@ def test_browsing_api(assistant):
     assert docs[TABLE_DOC].tasks == 33 and docs[OCR_DOC].ocr_damaged
     detail = assistant.document("001_5251ffbf2c3b1674")
     assert any("110/KH-UBND" in r for r in detail.implements)
-    due = assistant.tasks(deadline="quy iii/2026")
-    assert [t.task_id for t in due] == ["I.5"]
+    due = assistant.tasks(deadline="quy iii/2026")  # "Quý II, III/2026" (III.8) is due in Quý III too
+    assert [t.task_id for t in due] == ["I.5", "III.8"]
+    assert {t.task_id for t in assistant.tasks(deadline="trong năm 2026")} >= {"I.5", "III.8", "V.4"}
     assert {t.task_id for t in assistant.tasks(lead="Phòng Công chức")} >= {"V.2", "V.3", "V.4"}
     hits = assistant.search("ai chu tri nhiem vu IV.1", k=3)
     assert hits[0].task_id == "IV.1"
@@ -184,6 +185,10 @@ def test_lowercase_question_about_another_province_abstains(assistant):
 def test_task_lists_by_deadline_and_by_lead_unit(assistant):
     a = assistant.ask("Những nhiệm vụ nào phải hoàn thành trong Quý III/2026?")
     assert [c.task_id for c in a.citations] == ["I.5", "III.8"] and "Quý III/2026" in a.answer
+    same = assistant.tasks(deadline="Quý III/2026")  # chat and the task list agree
+    assert [t.task_id for t in same] == [c.task_id for c in a.citations]
+    y = assistant.ask("Những nhiệm vụ nào phải hoàn thành trong năm 2026?")
+    assert {c.task_id for c in y.citations} == {t.task_id for t in assistant.tasks(deadline="năm 2026")}
     b = assistant.ask("Phòng Công chức, viên chức chủ trì những nhiệm vụ nào?")
     assert [c.task_id for c in b.citations] == ["V.1", "V.2", "V.3", "V.4"]
     assert_grounded(assistant, a)
