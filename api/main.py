@@ -17,7 +17,8 @@ from api.config import ApiSettings, get_api_settings
 from api.errors import install_exception_handlers
 from api.logs import configure_logging
 from api.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestContextMiddleware
-from api.routes import chat, documents, health, pages, search
+from api.openai_errors import OpenAIErrorShapeMiddleware
+from api.routes import chat, documents, health, openai_compat, pages, search
 from api.routes.pages import STATIC_DIR
 
 log = logging.getLogger(__name__)
@@ -79,17 +80,18 @@ def create_app(settings: ApiSettings | None = None, backend: Backend | None = No
     app.state.backend_error = None
 
     install_exception_handlers(app)
-    for module in (chat, search, documents, health, pages):
+    for module in (chat, openai_compat, search, documents, health, pages):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     # add_middleware puts each one outside the previous: the request passes
-    # CORS -> request id/log/500 -> rate limit -> body size -> routes
+    # CORS -> OpenAI error shape (its paths only) -> request id/log/500 -> rate limit -> body size -> routes
     app.add_middleware(
         BodyLimitMiddleware, limit=settings.max_body_bytes, upload_limit=settings.max_upload_bytes
     )
     app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute)
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(OpenAIErrorShapeMiddleware)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
