@@ -18,7 +18,7 @@ from api.errors import install_exception_handlers
 from api.logs import configure_logging
 from api.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestContextMiddleware
 from api.openai_errors import OpenAIErrorShapeMiddleware
-from api.routes import chat, documents, health, openai_compat, pages, search
+from api.routes import apidocs, chat, documents, health, openai_compat, pages, search
 from api.routes.pages import STATIC_DIR
 
 log = logging.getLogger(__name__)
@@ -27,7 +27,8 @@ DESCRIPTION = """Hỏi đáp về các kế hoạch cải cách hành chính (CC
 
 Every error is JSON `{"detail": "<Vietnamese message>", "request_id": "..."}`; every response
 carries `X-Request-ID`. `/v1/*` is rate limited per client IP (429 + `Retry-After`).
-Uploading and deleting plans needs the admin key in `X-API-Key`."""
+Uploading and deleting plans needs the admin key in `X-API-Key`. The OpenAI-compatible
+`/v1/chat/completions` and `/v1/models` answer errors in OpenAI's shape, `{"error": {"message", "type", "code"}}`."""
 
 
 def _build_backend() -> Backend:
@@ -72,7 +73,7 @@ def create_app(settings: ApiSettings | None = None, backend: Backend | None = No
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # /docs and /redoc are served offline by api.routes.apidocs
         redoc_url=None,
     )
     app.state.settings = settings
@@ -80,9 +81,10 @@ def create_app(settings: ApiSettings | None = None, backend: Backend | None = No
     app.state.backend_error = None
 
     install_exception_handlers(app)
-    for module in (chat, openai_compat, search, documents, health, pages):
+    for module in (chat, openai_compat, search, documents, health, pages, apidocs):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.mount(apidocs.ASSETS_URL, StaticFiles(directory=apidocs.ASSETS_DIR), name="docs-assets")
 
     # add_middleware puts each one outside the previous: the request passes
     # CORS -> OpenAI error shape (its paths only) -> request id/log/500 -> rate limit -> body size -> routes

@@ -580,9 +580,16 @@ def test_unknown_route_and_method(client: TestClient) -> None:
 
 
 def test_openapi_docs(client: TestClient) -> None:
-    assert client.get("/docs").status_code == 200
+    for page in ("/docs", "/redoc"):  # served offline: every asset from this service, no inline script
+        r = client.get(page)
+        assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+        assets = re.findall(r'(?:src|href)="([^"]+)"', r.text)
+        assert assets and all(a.startswith("/") and not a.startswith("//") for a in assets), assets
+        assert "<script>" not in r.text and "<style" not in r.text
+        for asset in assets:
+            assert client.get(asset).status_code == 200, asset
     spec = client.get("/openapi.json").json()
-    for path in ("/v1/chat", "/v1/chat/stream", "/v1/search", "/v1/documents", "/v1/documents/{doc_id}",
+    for path in ("/v1/chat", "/v1/chat/stream", "/v1/chat/completions", "/v1/models", "/v1/search", "/v1/documents", "/v1/documents/{doc_id}",
                  "/v1/documents/{doc_id}/text", "/v1/tasks", "/healthz", "/readyz"):
         assert path in spec["paths"]
     upload_body = spec["paths"]["/v1/documents"]["post"]["requestBody"]["content"]
