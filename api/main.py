@@ -18,7 +18,7 @@ from api.errors import install_exception_handlers
 from api.logs import configure_logging
 from api.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestContextMiddleware
 from api.openai_errors import OpenAIErrorShapeMiddleware
-from api.routes import apidocs, chat, documents, health, openai_compat, pages, search
+from api.routes import admin, apidocs, chat, documents, health, openai_compat, pages, search
 from api.routes.pages import STATIC_DIR
 
 log = logging.getLogger(__name__)
@@ -81,7 +81,7 @@ def create_app(settings: ApiSettings | None = None, backend: Backend | None = No
     app.state.backend_error = None
 
     install_exception_handlers(app)
-    for module in (chat, openai_compat, search, documents, health, pages, apidocs):
+    for module in (chat, openai_compat, search, documents, admin, health, pages, apidocs):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount(apidocs.ASSETS_URL, StaticFiles(directory=apidocs.ASSETS_DIR), name="docs-assets")
