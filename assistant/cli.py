@@ -16,9 +16,11 @@ from rich.table import Table
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+# Plain click help: typer's rich panels print every boolean flag (even --help) as "--json <bool>".
 app = typer.Typer(help="Trợ lý hỏi đáp kế hoạch CCHC — Vietnamese Q&A over administrative-reform plans.",
-                  no_args_is_help=True, add_completion=False)
-model_app = typer.Typer(help="Build the embedding model from the weights an installed package ships.")
+                  no_args_is_help=True, add_completion=False, rich_markup_mode=None)
+model_app = typer.Typer(help="Build the embedding model from the weights an installed package ships.",
+                        rich_markup_mode=None)
 app.add_typer(model_app, name="model")
 console = Console()
 err = Console(stderr=True)
@@ -36,13 +38,31 @@ def _settings(data_dir: Optional[Path] = None, embedding_model: Optional[str] = 
 
 
 def _setup_logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    """Warnings only (INFO with ``-v``). The level is put on the handler, not only on the root logger:
+    libraries that set their own logger to DEBUG when imported (bm25s does) would otherwise print
+    "DEBUG bm25s: Building index from tokens" through it on every command."""
+    level = logging.INFO if verbose else logging.WARNING
+    root = logging.getLogger()
+    root.setLevel(level)
+    if not root.handlers:  # as basicConfig: leave a logging set up by someone else alone
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        handler.setLevel(level)
+        root.addHandler(handler)
+
+
+def _cell(text: str, limit: int, wide: bool) -> str:
+    """A table cell: whole with ``--wide``, else cut at a word boundary with an ellipsis (rich wraps it)."""
+    from assistant.draft import shorten
+
+    return text if wide else shorten(text, limit)
 
 
 DataDir = typer.Option(None, "--data-dir", envvar="CCHC_DATA_DIR", help="data directory (default ./data)")
 Model = typer.Option(None, "--model", envvar="CCHC_EMBEDDING_MODEL", help="embedding model: e5, a folder, a package, or none")
 Verbose = typer.Option(False, "--verbose", "-v", help="log what happens")
+AsJson = typer.Option(False, "--json", help="print JSON (every field, whole) instead of a table")
+Wide = typer.Option(False, "--wide", help="show every cell whole instead of shortened with …")
 
 
 @app.command()
@@ -110,8 +130,11 @@ def index_cmd(rebuild: bool = typer.Option(False, help="re-segment and re-embed 
 
 
 @app.command()
-def docs(data_dir: Optional[Path] = DataDir, as_json: bool = typer.Option(False, "--json")) -> None:
-    """List ingested documents with their metadata."""
+def docs(data_dir: Optional[Path] = DataDir, as_json: bool = AsJson, wide: bool = Wide) -> None:
+    """List ingested documents with their metadata.
+
+    Example: cchc docs --wide
+    """
     from ingest.store import CorpusStore
 
     settings = _settings(data_dir)
@@ -121,11 +144,22 @@ def docs(data_dir: Optional[Path] = DataDir, as_json: bool = typer.Option(False,
                                        for d in documents], ensure_ascii=False))
         return
     table = Table(title="Tài liệu")
-    for col in ("doc_id", "loại", "tiêu đề", "cơ quan ban hành", "số", "ngày", "kỳ", "người ký", "tasks"):
-        table.add_column(col)
+    # ids, numbers and dates stay whole on one line (cut with … only if the terminal is far too narrow)
+    table.add_column("doc_id", no_wrap=True)
+    table.add_column("tiêu đề", ratio=3)
+    table.add_column("cơ quan ban hành", ratio=2)
+    table.add_column("số", no_wrap=True)
+    table.add_column("ngày", no_wrap=True)
+    if wide:
+        for col in ("loại", "kỳ", "người ký"):
+            table.add_column(col, no_wrap=col == "kỳ")
+    table.add_column("tasks", justify="right", no_wrap=True)
     for d in documents:
         m = d.metadata
-        table.add_row(d.doc_id, m.kind, m.title[:60], m.issuer, m.number, m.date, m.period, m.signer, str(len(d.tasks)))
+        cells = [d.doc_id, _cell(m.title, 90, wide), _cell(m.issuer, 60, wide), m.number, m.date]
+        if wide:
+            cells += [m.kind, m.period, m.signer]
+        table.add_row(*cells, str(len(d.tasks)))
     console.print(table)
 
 
@@ -134,10 +168,10 @@ def tasks(doc: Optional[str] = typer.Option(None, "--doc", help="only this docum
           lead: Optional[str] = typer.Option(None, help="lead unit contains (accent-insensitive)"),
           deadline: Optional[str] = typer.Option(None, help="due within this time, by meaning: 'Quý III/2026' also "
                                                  "finds 'Quý II, III/2026'; 'năm 2026', 'Tháng 6/2026', '2026-2030', 'thường xuyên'"),
-          as_json: bool = typer.Option(False, "--json"), data_dir: Optional[Path] = DataDir) -> None:
+          as_json: bool = AsJson, wide: bool = Wide, data_dir: Optional[Path] = DataDir) -> None:
     """List task records of the appendices.
 
-    Example: cchc tasks --doc 002_715e714f03913b35 --deadline "Quý III"
+    Example: cchc tasks --deadline "Quý III/2026" --wide
     """
     from assistant.deadlines import deadline_matches
     from ingest.store import CorpusStore
@@ -159,15 +193,25 @@ def tasks(doc: Optional[str] = typer.Option(None, "--doc", help="only this docum
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=1) + "\n")
         return
     table = Table(title=f"Nhiệm vụ ({len(rows)})")
-    for col in ("task_id", "nội dung", "chủ trì", "thời gian"):
-        table.add_column(col)
+    table.add_column("task_id", no_wrap=True)
+    table.add_column("nội dung", ratio=3)
+    table.add_column("chủ trì", ratio=2)
+    table.add_column("thời gian", ratio=1)
+    if wide:
+        table.add_column("phối hợp", ratio=2)
+        table.add_column("sản phẩm", ratio=2)
+        table.add_column("doc_id", no_wrap=True)
     for r in rows:
-        table.add_row(r["task_id"], r["content"][:70], r["lead"][:40], r["deadline"][:30])
+        cells = [r["task_id"], _cell(r["content"], 160, wide), _cell(r["lead"], 90, wide), _cell(r["deadline"], 60, wide)]
+        if wide:
+            cells += [r["cooperating"], r["product"], r["doc_id"]]
+        table.add_row(*cells)
     console.print(table)
 
 
 @app.command()
-def ask(question: str = typer.Argument(..., help="câu hỏi"), as_json: bool = typer.Option(False, "--json"),
+def ask(question: str = typer.Argument(..., help="câu hỏi"),
+        as_json: bool = typer.Option(False, "--json", help="print the answer as JSON (FORMAT.md)"),
         data_dir: Optional[Path] = DataDir, model: Optional[str] = Model, verbose: bool = Verbose) -> None:
     """Answer one question with citations.
 

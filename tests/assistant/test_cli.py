@@ -1,11 +1,15 @@
-"""The CLI's index command after a parser upgrade."""
+"""The CLI: the index command after a parser upgrade, help, logging and tables."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from assistant.cli import app
@@ -36,3 +40,36 @@ def test_index_parses_again_what_an_older_parser_ingested(tmp_path: Path) -> Non
     result = runner.invoke(app, ["ask", "Theo kế hoạch 45/KH-UBND, ai chủ trì nhiệm vụ tổ chức kiểm tra việc thực "
                                  "hiện quy chế văn hóa công vụ?", "--data-dir", str(data)], env=env)
     assert result.exit_code == 0 and "Sở Nội vụ" in result.output
+
+
+def test_help_shows_flags_as_flags() -> None:
+    runner = CliRunner()
+    for command in ("docs", "tasks", "ask", "ingest", "eval"):
+        result = runner.invoke(app, [command, "--help"], terminal_width=100)
+        assert result.exit_code == 0, result.output
+        assert "<bool>" not in result.output and "--help " in result.output
+    tasks_help = runner.invoke(app, ["tasks", "--help"], terminal_width=100).output
+    assert "--json " in tasks_help and "--wide " in tasks_help
+
+
+def _run_cli(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CCHC_EMBEDDING_MODEL": "none", "COLUMNS": "100", "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run([sys.executable, "-m", "assistant.cli", *args, "--data-dir", str(data)], capture_output=True,
+                          text=True, env=env, cwd=Path(__file__).resolve().parents[2], timeout=300)
+
+
+@pytest.mark.e2e
+def test_no_library_debug_lines_and_whole_cells(assistant) -> None:
+    data = assistant.settings.data_dir
+    for verbose in ((), ("-v",)):
+        result = _run_cli("ask", "Ai chủ trì nhiệm vụ III.5?", *verbose, data=data)
+        assert result.returncode == 0, result.stderr
+        assert "DEBUG" not in result.stderr + result.stdout  # bm25s sets its own logger to DEBUG on import
+    table = _run_cli("tasks", "--deadline", "Quý III/2026", data=data)
+    assert table.returncode == 0 and "Nhiệm vụ (2)" in table.stdout
+    # cells are wrapped at word boundaries, never cut mid-word as before ("Cải cách hành", "biên ch")
+    assert "biên ch " not in table.stdout and "chính" in table.stdout
+    wide = _run_cli("tasks", "--deadline", "Quý III/2026", "--wide", data=data).stdout
+    assert "002_715e714f03913b35" in wide and "Các cơ" in wide  # + cooperating, product, doc_id
+    rows = json.loads(_run_cli("tasks", "--deadline", "Quý II, III/2026", "--json", data=data).stdout)
+    assert [r["task_id"] for r in rows] == ["I.5", "III.8"]
