@@ -263,6 +263,32 @@
     try { return { event: event, data: JSON.parse(data.join("\n")) }; } catch (e) { return null; }
   }
 
+  // A refused origin (CORS) and an unreachable server look the same to the page: fetch only says
+  // "TypeError". A no-cors request needs no CORS permission, so if it gets through, the server is
+  // up and it is this page's origin that is not allowed. Told once per page, in the console, for
+  // the administrator; the user only sees the plain T.error.
+  var diagnosed = false;
+  function explainConnectionFailure() {
+    if (diagnosed || !window.fetch || !window.console) return;
+    diagnosed = true;
+    var origin = location.origin;
+    var tag = "[Trợ lý CCHC / CCHC widget] ";
+    fetch(API + "/healthz", { mode: "no-cors", cache: "no-store" }).then(function () {
+      console.error(tag + "Máy chủ " + API + " đang chạy nhưng không cho phép trang có origin " + origin +
+        " (CORS). Thêm " + origin + " vào CCHC_CORS_ORIGINS của máy chủ (ví dụ CCHC_CORS_ORIGINS=" + origin +
+        ") rồi khởi động lại dịch vụ. — The server at " + API + " is up but does not allow this page's origin " +
+        origin + ": add it to CCHC_CORS_ORIGINS on the server and restart it.");
+    }, function () {
+      var mixed = location.protocol === "https:" && API.indexOf("http:") === 0;
+      console.error(tag + "Không kết nối được " + API + " từ trang " + origin + ": máy chủ chưa chạy, địa chỉ data-api sai, " +
+        (mixed ? "trang https gọi máy chủ http (trình duyệt chặn), " : "") +
+        "hoặc tường lửa / proxy / Content-Security-Policy (connect-src) chặn. Nếu máy chủ đang chạy, kiểm tra cả " +
+        "CCHC_CORS_ORIGINS có " + origin + ". — Cannot reach " + API + " from " + origin + ": server down, wrong data-api, " +
+        (mixed ? "an https page calling an http server (blocked), " : "") +
+        "or a firewall/proxy/CSP connect-src blocks it; if the server is up, check that CCHC_CORS_ORIGINS lists " + origin + ".");
+    });
+  }
+
   function errorText(res, body) {
     if (body && typeof body.detail === "string") return body.detail;
     if (res.status === 429) return T.busy;
@@ -285,6 +311,7 @@
 
     controller = window.AbortController ? new AbortController() : null;
     var done = false;
+    var answered = false;
     var streamed = "";
 
     function handle(ev) {
@@ -310,6 +337,7 @@
       body: JSON.stringify({ question: question, history: history.slice(-MAX_TURNS) }),
       signal: controller ? controller.signal : undefined
     }).then(function (res) {
+      answered = true;
       if (!res.ok) {
         return res.json().catch(function () { return null; }).then(function (body) {
           done = true;
@@ -340,6 +368,7 @@
       if (err && err.name === "AbortError") return;
       done = true;
       showError(msg, textNode, T.error);
+      if (!answered) explainConnectionFailure();  // the request never got a response at all
     }).then(function () {
       if (!done && msg.parentNode) showError(msg, textNode, T.error);
       pending = false;

@@ -6,7 +6,7 @@ const os = require("os");
 const path = require("path");
 const { chromium } = require("playwright-core");
 
-async function launch(base) {
+async function launch(base, alsoAllowed) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "cchc-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
@@ -20,11 +20,11 @@ async function launch(base) {
     reducedMotion: "reduce",
   });
   const out = { consoleErrors: [], consoleMessages: [], external: [] };
-  const origin = new URL(base).origin;
+  const origins = [base].concat(alsoAllowed || []).map((u) => new URL(u).origin + "/");
   // as on an air-gapped intranet: anything not from the service fails, and is recorded
   await context.route("**/*", (route) => {
     const url = route.request().url();
-    if (url.startsWith(origin) || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
+    if (origins.some((o) => url.startsWith(o)) || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
     out.external.push(url);
     return route.abort("internetdisconnected");
   });
