@@ -31,6 +31,7 @@ class RawDocument:
     pages: list[str]
     has_pages: bool
     data: bytes
+    table_layout: str = "text"  # tab-separated rows: "text" (PDF/plain text) or "grid" (.docx cells)
 
 
 def load(path: Path) -> RawDocument:
@@ -56,7 +57,8 @@ def load(path: Path) -> RawDocument:
     pages = [nfc(p) for p in pages]
     if not any(p.strip() for p in pages):
         raise IngestError(path, "no text could be extracted (image-only or blank document; OCR it first)")
-    return RawDocument(path=path, pages=pages, has_pages=has_pages, data=data)
+    return RawDocument(path=path, pages=pages, has_pages=has_pages, data=data,
+                       table_layout="grid" if suffix == ".docx" else "text")
 
 
 def _decode_text(path: Path, data: bytes) -> str:

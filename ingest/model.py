@@ -40,6 +40,13 @@ class Task:
     start: int = 0
     end: int = 0
     page: int | None = None
+    kind: str = "task"  # "task", "target", "procedure", "step" (what the table's rows are)
+    number: str = ""  # the row's own number as written ("2.7"), unqualified by its groups
+    group_path: str = ""  # "A. Thủ tục cấp tỉnh > I. Lĩnh vực trồng trọt"
+    extra: dict[str, str] = field(default_factory=dict)  # other columns, by their header label
+    labels: dict[str, str] = field(default_factory=dict)  # field -> the header label the table uses
+    spans: dict[str, list[int]] = field(default_factory=dict)  # field -> [start, end] in Document.text
+    ditto: dict[str, str] = field(default_factory=dict)  # fields written "Như trên", resolved from above
 
 
 @dataclass
@@ -135,6 +142,7 @@ class Document:
     chunks: list[Chunk] = field(default_factory=list)
     ocr_damaged: bool = False
     search_text: str = ""  # OCR-repaired folded form of ``text`` (same length is not guaranteed)
+    warnings: list[str] = field(default_factory=list)  # what could not be read (a table row), for the report
 
     def page_at(self, offset: int) -> int | None:
         """The page a character offset falls on, if the source had pages."""
@@ -167,4 +175,5 @@ class Document:
             chunks=[Chunk(**c) for c in data.get("chunks", [])],
             ocr_damaged=data.get("ocr_damaged", False),
             search_text=data.get("search_text", ""),
+            warnings=list(data.get("warnings", [])),
         )

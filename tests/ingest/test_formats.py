@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.clean import clean_pages, pipe_tables_to_tabs
+from ingest.clean import clean_pages
+from ingest.table_layouts import crawled_cells_to_tabs
 from ingest.pipeline import parse_file
 from tests.conftest import REALDOCS
 
@@ -80,7 +81,7 @@ Sở Nội vụ chủ trì, phối hợp tổng kết.
 
 
 def test_pipe_cells_become_tab_rows():
-    rows = [r for r in pipe_tables_to_tabs(PIPE_TABLE.split("\n")) if "\t" in r]
+    rows = [r for r, _ in crawled_cells_to_tabs(PIPE_TABLE.split("\n")) if "\t" in r]
     assert rows[0] == "TT\tNhiệm vụ\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian dự kiến hoàn thành"
     assert rows[2].startswith("1\tPhối hợp rà soát, sửa đổi Luật Quy hoạch và các văn bản có liên quan.\tSở Tài chính")
 
