@@ -117,6 +117,12 @@ class Metadata:
     title_span: tuple[int, int] | None = None
     signer_span: tuple[int, int] | None = None
     preamble_span: tuple[int, int] | None = None
+    signer_role: str = ""  # "KT. CHỦ TỊCH PHÓ CHỦ TỊCH", as the signature block writes it
+    issuer_parent: str = ""  # the body above the issuer in the header ("BỘ TÀI CHÍNH" above "CỤC THUẾ")
+    issuer_span: tuple[int, int] | None = None  # the issuer in the header block
+    basis_spans: list[tuple[int, int]] = field(default_factory=list)  # "Căn cứ …" clauses
+    proposal_span: tuple[int, int] | None = None  # "Theo đề nghị của … tại Tờ trình số …"
+    recipients_span: tuple[int, int] | None = None  # "Nơi nhận: …"
 
     def naming_text(self) -> str:
         """The words a question uses to name the plan (kind, title, issuer, number, date, period):
@@ -157,9 +163,10 @@ class Document:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Document":
         meta = dict(data["metadata"])
-        for key in ("title_span", "signer_span", "preamble_span"):
+        for key in ("title_span", "signer_span", "preamble_span", "issuer_span", "proposal_span", "recipients_span"):
             if meta.get(key) is not None:
                 meta[key] = tuple(meta[key])
+        meta["basis_spans"] = [tuple(s) for s in meta.get("basis_spans", [])]
         return cls(
             doc_id=data["doc_id"],
             source_path=data["source_path"],

@@ -62,6 +62,7 @@ def parse_file(path: Path) -> Document:
         # metadata is derived, not quoted: show it repaired (quotes keep the OCR text)
         meta.title = diacritics.repair_ocr(meta.title)
         meta.issuer = diacritics.repair_ocr(meta.issuer)
+        meta.issuer_parent = diacritics.repair_ocr(meta.issuer_parent)
         meta.signer = diacritics.repair_ocr(meta.signer)
     logger.info("parsed %s: %d chunks, %d tasks, %d facts", doc_id, len(chunks), len(doc.tasks), len(facts))
     return doc

@@ -137,7 +137,7 @@ def test_every_real_document_ingests_with_verbatim_chunks():
 @pytest.mark.skipif(not REALDOCS.exists(), reason="../shared/realdocs is not present")
 def test_real_appendix_table():
     doc = parse_file(REALDOCS / "001c610b2efdcf0c.md")
-    assert doc.metadata.number == "2820/QĐ-UBND" and doc.metadata.issuer == "ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH"
+    assert doc.metadata.number == "2820/QĐ-UBND" and doc.metadata.issuer == "Ủy ban nhân dân thành phố Hồ Chí Minh"
     first = doc.tasks[0]
     assert first.task_id == "I.1" and first.lead == "Sở Tài chính" and first.deadline == "Quý IV/2025"
 
