@@ -136,7 +136,12 @@ def _docx_blocks(document) -> list[str]:
             table = Table(child, document)
             out.append("")
             for row in table.rows:
-                cells = [" ".join(c.text.split()) for c in row.cells]
-                out.append("\t".join(cells))
+                cells, previous = [], None
+                for cell in row.cells:
+                    if previous is not None and cell._tc is previous:
+                        continue  # a horizontally merged cell is listed once per grid column: read it once
+                    previous = cell._tc
+                    cells.append(" ".join(cell.text.split()))
+                out.append("\t".join(cells) if len(cells) > 1 else cells[0] + "\t")  # one cell is still a row
             out.append("")
     return out

@@ -93,6 +93,7 @@ def read_header(cells: list[str]) -> Header | None:
     if ROW_NUMBER_RE.match(fold(cells[0])) or any(COLUMN_INDEX_RE.match(fold(c)) for c in filled):
         return None
     roles: dict[str, int] = {}
+    data_like = False
     for index, cell in enumerate(cells):
         key = _header_key(cell)
         if not key:
@@ -101,8 +102,10 @@ def read_header(cells: list[str]) -> Header | None:
         if role and len(key.split()) <= MAX_HEADER_ROLE_WORDS:
             roles[role] = index
         elif looks_like_unit(cell) or (TIME_RE.search(key) and not role):
-            return None  # "Sở Tài chính", "Quý IV/2026": a value, so this row is data
+            data_like = True  # "Sở Tài chính", "Quý IV/2026": a value, so no task-table header
     side = set(_SIDE_ROLES) & roles.keys()
+    if data_like:
+        return Header(cells=list(cells), roles={}, record_kind="")  # labels of a data table at most
     if "content" not in roles and "lead" in roles:
         # "TT | Mã TTHC | Tên … | Cơ quan thực hiện": the first prose column is what the row is about
         free = [i for i, c in enumerate(cells) if c.strip() and i not in roles.values()]
@@ -137,7 +140,9 @@ def _header_key(cell: str) -> str:
 
 
 def merge_cell(left: str, right: str) -> str:
-    """Append a continuation fragment to a cell (no space after a code split like '66-')."""
+    """Append a continuation fragment to a cell (no space after a code or date split like '66-', 'Quý I/')."""
+    if left.rstrip().endswith("/") and right.strip()[:1].isdigit():
+        return left.rstrip() + right.strip()
     return join_fragments(left, right)
 
 
