@@ -261,3 +261,16 @@ def test_any_crawl_sequence_parses(tmp_path_factory, lines):
             value = task.extra.get(field[6:]) if field.startswith("extra:") else getattr(task, field)
             assert doc.text[start:end] == value
     assert len({t.task_id for t in doc.tasks}) == len(doc.tasks)
+
+
+def test_ingest_report_names_unreadable_rows(tmp_path):
+    from ingest.store import CorpusStore, ingest_paths
+
+    body = _crawl([["TT", "Nhiệm vụ", "Chủ trì", "Thời gian"], ["1", "Kiểm tra", "Sở Nội vụ", "Quý I/2026"],
+                   ["2", "", "", ""]])
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "plan.md").write_text(body, encoding="utf-8")
+    report = ingest_paths([tmp_path / "in"], CorpusStore(tmp_path / "data"))
+    assert report.added == ["plan"] and len(report.warnings) == 1
+    path, warning = report.warnings[0]
+    assert path.endswith("plan.md") and warning.startswith("dòng ")
