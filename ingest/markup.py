@@ -6,6 +6,7 @@ import re
 
 _MD_HEADING_RE = re.compile(r"^#{1,6}\s*")
 _SPACES_RE = re.compile(r"[ \u00a0\u2002-\u200b]+")
+_ITALIC_RE = re.compile(r"(?<![(*])\*(?![*)])")  # a lone '*', but not "(*)" or "**"
 
 
 def strip_markup(raw: str) -> tuple[str, bool]:
@@ -20,4 +21,5 @@ def strip_markup(raw: str) -> tuple[str, bool]:
     if text.endswith("*"):
         text = text.rstrip("*")
     text = text.replace("\\", "")
+    text = _ITALIC_RE.sub("", text)  # "Văn bản *số 794*/SDTTG": emphasis markers inside a line
     return text.strip(), md_heading

@@ -70,8 +70,27 @@ def extract_metadata(text: str, blocks: list[Block]) -> Metadata:
     else:
         _signer(text, blocks, meta)
     _preamble_clauses(blocks, meta)
+    meta.effective_span = _effective_clause(text, folded, meta.kind)
     return meta
 
+
+_EFFECTIVE_RE = re.compile(r"\b(quyet dinh|nghi quyet|thong tu|nghi dinh|chi thi|ke hoach|luat|quy che|quy dinh|cong dien)"
+                           r"(?: nay)? (?:co|bat dau co) hieu luc\b")
+
+
+def _effective_clause(text: str, folded: str, kind: str) -> tuple[int, int] | None:
+    """The sentence saying when the document takes effect; the document's own kind first
+    ("Quyết định này có hiệu lực …" before the attached regulation's "Quy định này …")."""
+    found = list(_EFFECTIVE_RE.finditer(folded))
+    if not found:
+        return None
+    own = [m for m in found if kind and m.group(1) == fold_aligned(kind)]
+    match = (own or found)[0]
+    start = max(folded.rfind("\n", 0, match.start()) + 1, folded.rfind(". ", 0, match.start()) + 2)
+    ends = [e for e in (folded.find(".", match.end()), folded.find("\n", match.end()), folded.find(";", match.end()))
+            if e >= 0]
+    end = min(ends) if ends else len(text)
+    return start, end
 
 _MOTTO_RE = re.compile(r"\s*\b(?:cong hoa xa hoi|[a-z]{2,4} lap\s*[-–]\s*t[a-z]{1,2} do)")
 _NUMBER_LINE_START_RE = re.compile(r"^s[o6]\s*(?::|\d|/)")

@@ -123,6 +123,7 @@ class Metadata:
     basis_spans: list[tuple[int, int]] = field(default_factory=list)  # "Căn cứ …" clauses
     proposal_span: tuple[int, int] | None = None  # "Theo đề nghị của … tại Tờ trình số …"
     recipients_span: tuple[int, int] | None = None  # "Nơi nhận: …"
+    effective_span: tuple[int, int] | None = None  # "Quyết định này có hiệu lực kể từ ngày …"
 
     def naming_text(self) -> str:
         """The words a question uses to name the plan (kind, title, issuer, number, date, period):
@@ -163,7 +164,8 @@ class Document:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Document":
         meta = dict(data["metadata"])
-        for key in ("title_span", "signer_span", "preamble_span", "issuer_span", "proposal_span", "recipients_span"):
+        for key in ("title_span", "signer_span", "preamble_span", "issuer_span", "proposal_span", "recipients_span",
+                    "effective_span"):
             if meta.get(key) is not None:
                 meta[key] = tuple(meta[key])
         meta["basis_spans"] = [tuple(s) for s in meta.get("basis_spans", [])]
