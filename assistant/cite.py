@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from assistant.schema import Citation
 from ingest.model import Document
 
@@ -34,10 +36,23 @@ def cite(doc: Document, start: int, end: int, *, task_id: str | None = None) -> 
     )
 
 
+_DIGIT_RE = re.compile(r"\d")
+LABEL_TITLE_CHARS = 90
+
+
 def source_label(doc: Document) -> str:
-    """'Kế hoạch … (Sở Nội vụ)' for naming the plan an answer comes from."""
+    """How an answer names the document it comes from, short enough to leave room for the answer:
+    'Quyết định 1594/QĐ-TTPVHCC của Trung tâm Phục vụ hành chính công' when it has a number,
+    else its title (cut at a word) and issuer: 'Kế hoạch cải cách hành chính năm 2026 – Sở Nội vụ'."""
+    meta = doc.metadata
+    issuer = meta.issuer
+    if meta.kind and meta.number and _DIGIT_RE.search(meta.number.split("/")[0]):
+        label = f"{meta.kind} {meta.number}"
+        return f"{label} của {issuer}" if issuer else label
     title = display_title(doc)
-    issuer = doc.metadata.issuer
+    if len(title) > LABEL_TITLE_CHARS:
+        cut = title.rfind(" ", 0, LABEL_TITLE_CHARS)
+        title = title[: cut if cut > 40 else LABEL_TITLE_CHARS].rstrip(" ,;:") + "…"
     if issuer and issuer.lower() not in title.lower():
         return f"{title} – {issuer}"
     return title

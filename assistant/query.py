@@ -34,14 +34,22 @@ FIELD_CUES: dict[str, tuple[str, ...]] = {
 }
 
 INTENT_CUES: dict[str, tuple[str, ...]] = {
-    "signer": ("ai ky", "nguoi ky", "ky ke hoach", "ky van ban", "signed", "signer", "who signed", "ky ban hanh",
+    "signer": ("ai ky", "nguoi ky", "ky ke hoach", "ky van ban", "signed", "signer", "who signed", "ky ban hanh", "do ai ky",
+               "ky quyet dinh", "ky nghi quyet",
                "sign", "signs", "chuc danh cua nguoi ky", "chuc danh nguoi ky", "chuc vu nguoi ky", "in what capacity",
                "ky voi tu cach"),
     "number": ("so hieu", "so ky hieu", "ky hieu", "so van ban", "document number", "so bao nhieu", "mang so",
                "reference number"),
     "issuer": ("ai ban hanh", "co quan nao ban hanh", "don vi nao ban hanh", "who issued", "issued by",
                "cua co quan nao", "cua don vi nao", "kem theo ke hoach cua", "which agency", "which body"),
-    "date": ("ngay ban hanh", "ban hanh ngay", "ngay nao ban hanh", "date of", "ky ngay", "ngay ky", "when was"),
+    "date": ("ngay ban hanh", "ban hanh ngay", "ngay nao ban hanh", "date of", "ky ngay", "ngay ky", "when was",
+             "ban hanh ngay nao", "ban hanh khi nao", "on what date", "issued on"),
+    "proposal": ("theo de nghi", "de nghi cua", "xet de nghi", "to trinh", "at whose proposal", "proposal of",
+                 "proposed by", "on the proposal", "whose proposal"),
+    "effective": ("co hieu luc", "hieu luc tu", "hieu luc ke tu", "hieu luc thi hanh", "hieu luc khi nao",
+                  "hieu luc tu ngay nao", "take effect", "takes effect", "took effect", "effective from", "effective date",
+                  "in force", "come into force", "comes into force"),
+    "recipients": ("noi nhan", "gui den nhung", "recipients", "sent to whom"),
     "references": ("can cu", "thuc hien theo", "theo nhung", "based on", "implements", "tham chieu", "trien khai theo",
                    "de thuc hien", "thay the", "replace", "replaces", "replaced"),
     "duty": ("lam gi", "nhiem vu gi", "trach nhiem", "co nhiem vu", "duties", "duty", "responsibilit", "what does",
@@ -129,10 +137,13 @@ class Query:
 
 
 def detect_lang(text: str) -> str:
+    words = re.findall(r"\w+", text.lower())
+    english = sum(1 for w in words if w in _EN_WORDS)
     if has_diacritics(text):
-        return "vi"
-    tokens = set(re.findall(r"[a-z]+", text.lower()))
-    return "en" if len(tokens & _EN_WORDS) >= 2 else "vi-noaccent"
+        # English that names Vietnamese bodies or codes ("Decision 2500/QĐ-TTg", "Sở Nội vụ") is still English
+        accented = sum(1 for w in words if has_diacritics(w))
+        return "en" if english >= 3 and accented <= 0.3 * len(words) else "vi"
+    return "en" if english >= 2 else "vi-noaccent"
 
 
 def contains(folded: str, cue: str) -> bool:
