@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.schema import Citation
-from ingest.model import Document
+from assistant.schema import CitedField, Citation
+from ingest.model import Document, Task
 
 MAX_QUOTE_CHARS = 1200
 
@@ -23,8 +23,28 @@ def display_title(doc: Document) -> str:
     return doc.metadata.title or doc.doc_id
 
 
-def cite(doc: Document, start: int, end: int, *, task_id: str | None = None) -> Citation:
-    """A citation of ``doc.text[start:end]``, trimmed to whole lines when very long."""
+_ROW_FIELDS = (("content", "Nội dung"), ("lead", "Chủ trì"), ("cooperating", "Phối hợp"), ("deadline", "Thời gian"),
+               ("product", "Sản phẩm"))
+
+
+def row_fields(task: Task) -> list[CitedField]:
+    """A task row as labelled fields (the table's own header labels), each a verbatim span."""
+    out = []
+    names = [n for n, _ in _ROW_FIELDS] + [n for n in task.spans if n.startswith("extra:")]
+    default = dict(_ROW_FIELDS)
+    for name in names:
+        span = task.spans.get(name)
+        if not span:
+            continue
+        label = name[6:] if name.startswith("extra:") else task.labels.get(name) or default[name]
+        value = task.extra.get(name[6:], "") if name.startswith("extra:") else getattr(task, name)
+        out.append(CitedField(label=" ".join(label.split()), text=value, start=span[0], end=span[1]))
+    return out
+
+
+def cite(doc: Document, start: int, end: int, *, task_id: str | None = None, task: Task | None = None) -> Citation:
+    """A citation of ``doc.text[start:end]``, trimmed to whole lines when very long; a task row
+    also carries its fields, labelled."""
     start, end = max(0, start), min(len(doc.text), end)
     if end - start > MAX_QUOTE_CHARS:
         cut = doc.text.rfind("\n", start, start + MAX_QUOTE_CHARS)
@@ -33,6 +53,7 @@ def cite(doc: Document, start: int, end: int, *, task_id: str | None = None) -> 
     return Citation(
         doc_id=doc.doc_id, title=display_title(doc), issuer=doc.metadata.issuer, section=path or None,
         task_id=task_id, page=doc.page_at(start), quote=doc.text[start:end], start=start, end=end,
+        fields=row_fields(task) if task is not None else [],
     )
 
 

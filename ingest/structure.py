@@ -69,6 +69,8 @@ def build_sections(blocks: list[Block], text_len: int) -> tuple[list[Section], d
         head = heading_of(block)
         if head is not None:
             level, label, title = head
+            if block.kind == "table_group":  # a table's groups nest under the section the table stands in
+                level += max((o.level for o in stack if o.block.kind != "table_group"), default=0)
             while stack and stack[-1].level >= level:
                 stack.pop()
             while open_sections and open_sections[-1][0] >= level:
