@@ -25,13 +25,11 @@ FIELD_ORDER = ["lead", "deadline", "product", "cooperating"]
 
 
 def find_tasks(docs: list[Document], task_ref: str) -> list[tuple[Document, Task]]:
-    """Records with this id; else records whose id ends with it under further qualifiers
-    ("Bước 6" is also step 6 of table 2, "B2.Bước 6"; "I.1" is also "A.I.1")."""
-    exact = [(d, t) for d in docs for t in d.tasks if t.task_id == task_ref]
-    if exact:
-        return exact
+    """Records with this id, then those whose id ends with it under further qualifiers ("Bước 6"
+    is also step 6 of table 2, "B2.Bước 6"; "I.1" is also "A.I.1"); the caller ranks them by topic."""
     tail = "." + task_ref
-    return [(d, t) for d in docs for t in d.tasks if t.task_id.endswith(tail)]
+    exact = [(d, t) for d in docs for t in d.tasks if t.task_id == task_ref]
+    return exact + [(d, t) for d in docs for t in d.tasks if t.task_id.endswith(tail)]
 
 
 def task_context(doc: Document, task: Task) -> str:
