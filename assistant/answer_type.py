@@ -34,6 +34,9 @@ PERSON_CUES = ("ten la gi", "la ai", "ho ten", "ho va ten", "who is", "ten gi", 
 DATE_CUES = ("ngay nao", "khi nao", "bao gio", "luc nao", "thang nao", "nam nao", "thoi han nao", "when", "what date",
              "giai doan nao", "thoi diem nao", "han nao")
 QUANTITY_CUES = ("bao nhieu", "so luong", "how many", "how much", "may lan", "thu may", "so may")
+AMOUNT_CUES = ("bao nhieu tien", "so tien", "tong kinh phi", "kinh phi bao nhieu", "muc chi", "muc phat", "phat bao nhieu",
+               "tong von", "total budget", "how much money", "in vnd", "amount of money", "how much funding", "fine of")
+_MONEY_RE = re.compile(r"\d[\d.,]*\s*(?:đồng|đ\b|triệu|tỷ|nghìn|ngàn|vnđ|vnd|dong\b|trieu|ty\b)", re.IGNORECASE)
 PERCENT_CUES = ("ty le", "phan tram", "percent", "percentage", "%", "what share")
 
 
@@ -54,7 +57,7 @@ def counted_noun(question: str) -> str | None:
 
 
 def required_type(query: Query) -> str | None:
-    """'person', 'date', 'percent', 'quantity', 'docnum' or None."""
+    """'person', 'date', 'percent', 'amount', 'quantity', 'docnum' or None."""
     f = query.folded
     if any(contains(f, c) for c in PERSON_CUES):
         return "person"
@@ -67,6 +70,8 @@ def required_type(query: Query) -> str | None:
         return "docnum"
     if any(contains(f, c) for c in PERCENT_CUES) and any(contains(f, c) for c in QUANTITY_CUES + ("what share", "ty le")):
         return "percent"
+    if any(contains(f, c) for c in AMOUNT_CUES):
+        return "amount"  # a sum of money: a number with its currency
     if any(contains(f, c) for c in QUANTITY_CUES):
         return "quantity"
     return None
@@ -105,6 +110,8 @@ def has_type(kind: str | None, text: str, question: str = "") -> bool:
         return bool(_DOCNUM_RE.search(text) or _NAMED_DOC_RE.search(text))
     if kind == "person":
         return bool(person_names(text))
+    if kind == "amount":
+        return bool(_MONEY_RE.search(text))
     if kind == "quantity":
         text = _ROW_NUMBER_RE.sub("", text)  # a table row's STT is not a quantity
         noun = counted_noun(question)

@@ -93,6 +93,8 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files or folders of .tx
     console.print(table)
     for path, reason in report.failures:
         err.print(f"[red]không đọc được[/red] {path}: {reason}")
+    for path, warning in report.warnings:
+        err.print(f"[yellow]chưa đọc được[/yellow] {path}, {warning}")
     if index:
         _build_index(settings)
     if report.failures:

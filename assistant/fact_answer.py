@@ -65,59 +65,63 @@ def answer_duty(query: Query, docs: list[Document], hinted: set[str], issuer_fol
     return Draft(answer, [cite(doc, fact.start, fact.end)], doc_id=doc.doc_id, path="duty", confidence=0.9)
 
 
+_META_ORDER = ("number", "date", "issuer", "signer", "proposal", "effective", "recipients")
+
+
 def answer_metadata(query: Query, docs: list[Document], ranked_docs: list[str]) -> Draft | None:
-    """Signer, number, issuer and/or date of the plan the question names (several at once)."""
-    wanted = [i for i in ("signer", "number", "issuer", "date") if i in query.intents]
+    """What identifies the document the question names, several parts at once: number, date,
+    issuer, signer and role, the proposal it answers, when it takes effect, its recipients."""
+    wanted = [i for i in _META_ORDER if i in query.intents]
     if not wanted or not ranked_docs:
         return None
+    if wanted == ["proposal"] and "to trinh" in query.folded and not _asks_about_document(query):
+        return None  # "tờ trình" in a question about content
     doc = next(d for d in docs if d.doc_id == ranked_docs[0])
-    meta = doc.metadata
-    label = source_label(doc)
     english = query.lang == "en"
-    sentences: list[str] = []
-    citations = []
-    for intent in wanted:
-        if intent == "signer" and meta.signer and meta.signer_span:
-            start, end = meta.signer_span
-            block_start = _signature_block_start(doc.text, start)
-            role = _role_text(doc.text[block_start:start])
-            if not role:  # titles and name on one line (a signature cell of a crawled table)
-                line_start = doc.text.rfind("\n", 0, start) + 1
-                same_line = doc.text[line_start:start].split("\t")[-1].split()
-                caps = []
-                for word in reversed(same_line):
-                    if word.isupper() or word.rstrip(".").isupper():
-                        caps.insert(0, word)
-                    else:
-                        break
-                role = " ".join(caps)
-                if role:
-                    block_start = start - len(doc.text[line_start:start].split("\t")[-1].lstrip())
-            if english:
-                sentences.append(f"{label} was signed by {meta.signer}" + (f" ({role})." if role else "."))
-            else:
-                sentences.append(f"{label} do {meta.signer} ký" + (f" ({role})." if role else "."))
-            citations.append(cite(doc, block_start, end))
-        elif intent == "number" and meta.number:
-            span = _line_with(doc, meta.number.split("/")[-1])
-            sentences.append(("Number: " if english else "Số hiệu: ") + f"{meta.number}.")
-            if span:
-                citations.append(cite(doc, *span))
-        elif intent == "issuer" and meta.issuer:
-            span = meta.preamble_span or meta.title_span
-            sentences.append(f"{label} " + ("was issued by " if english else "do ") + meta.issuer +
-                             ("" if english else " ban hành") + ".")
-            if span:
-                citations.append(cite(doc, *span))
-        elif intent == "date" and meta.date:
-            span = _line_with(doc, meta.date.split("/")[-1]) if "/" in meta.date else None
-            sentences.append(("Date: " if english else "Ngày ban hành ghi trên văn bản: ") + f"{meta.date}.")
-            if span:
-                citations.append(cite(doc, *span))
-    if not sentences or not citations:
+    parts = [part for intent in wanted if (part := _meta_part(doc, intent, english)) is not None]
+    if not parts:
         return None
-    text = fit([sentences[0] if sentences[0].startswith(label) else f"{label}: {sentences[0]}"] + sentences[1:], sep=" ")
-    return Draft(text, _unique(citations), doc_id=doc.doc_id, path="metadata", confidence=0.9)
+    label = source_label(doc)
+    head = f"{label}:" if not english else f"{label}:"
+    answer = fit([head] + [text for text, _ in parts], sep=" ")
+    citations = _unique([cite(doc, *span) for _, span in parts if span])
+    if not citations:
+        return None
+    return Draft(answer, citations, doc_id=doc.doc_id, path="metadata", confidence=0.9)
+
+
+def _asks_about_document(query: Query) -> bool:
+    return bool(query.doc_kinds) or any(contains(query.folded, w) for w in ("ban hanh", "van ban", "issued"))
+
+
+def _meta_part(doc: Document, intent: str, english: bool) -> tuple[str, tuple[int, int] | None] | None:
+    """One sentence of a metadata answer and the span that shows it."""
+    meta = doc.metadata
+    text = doc.text
+    if intent == "signer" and meta.signer and meta.signer_span:
+        start, end = meta.signer_span
+        role = meta.signer_role or _role_text(text[_signature_block_start(text, start):start])
+        role_at = text.rfind(role.split()[0], max(0, start - 400), start) if role else -1
+        span = (role_at if role_at >= 0 else _signature_block_start(text, start), end)
+        if english:
+            return f"Signed by {meta.signer}" + (f" ({role})." if role else "."), span
+        return f"Người ký: {meta.signer}" + (f" ({role})." if role else "."), span
+    if intent == "number" and meta.number:
+        return ("Number: " if english else "Số hiệu: ") + f"{meta.number}.", _line_with(doc, meta.number.split("/")[-1])
+    if intent == "issuer" and meta.issuer:
+        issuer = f"{meta.issuer} ({meta.issuer_parent})" if meta.issuer_parent else meta.issuer
+        span = meta.issuer_span or meta.preamble_span or meta.title_span
+        return ("Issued by: " if english else "Cơ quan ban hành: ") + f"{issuer}.", span
+    if intent == "date" and meta.date:
+        span = _line_with(doc, meta.date.split("/")[-1]) if "/" in meta.date else None
+        return ("Date of issue: " if english else "Ngày ban hành: ") + f"{meta.date}.", span
+    for name, span, label_vi, label_en in (("proposal", meta.proposal_span, "Ban hành", "Issued"),
+                                           ("effective", meta.effective_span, "Hiệu lực", "In force"),
+                                           ("recipients", meta.recipients_span, "Nơi nhận", "Recipients")):
+        if intent == name and span:
+            clause = shorten(text[span[0]:span[1]].strip(" .;*"), 260)
+            return f"{label_en if english else label_vi}: “{clause}”.", span
+    return None
 
 
 def _role_text(block: str) -> str:

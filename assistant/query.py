@@ -17,6 +17,12 @@ Field_ = str  # "lead", "cooperating", "product", "deadline", "content"
 _TASK_REF_RE = re.compile(
     r"(?:(?:nhiem vu|task|muc|nv|hang|dong|row|item)\s*(?:so\s*)?)?\b([ivx]{1,5})\s*[.\-]\s*(\d{1,2})\b(?![./]\d)"
 )
+# "nhiệm vụ 2 mục II", "nhiệm vụ số 3 thuộc phần B", "task 2 in section II": a row named by number and group
+_GROUPED_REF_RE = re.compile(
+    r"\b(?:nhiem vu|nv|hang|dong|muc|task|row|item|thu tuc|chi tieu)\s*(?:so\s*)?(\d{1,2}(?:\.\d{1,2})?)\s*,?\s*"
+    r"(?:thuoc|cua|trong|o|tai|in|of|under)?\s*(?:muc|phan|nhom|group|section|part)\s+([ivx]{1,5}|[a-d])\b")
+# "bước 6", "step 6": a step of a procedure table
+_STEP_REF_RE = re.compile(r"\b(?:buoc|step)\s*(?:so\s*)?(\d{1,2})\b")
 _EN_WORDS = {"the", "is", "who", "what", "which", "when", "how", "task", "does", "for", "of", "and", "plan", "its", "are", "by"}
 _TIME_RE = re.compile(
     r"(quy\s+[iv]{1,3}(?:\s*/\s*\d{4})?|\b6 thang\b|sau thang|giai doan\s*\d{4}\s*[-–]\s*\d{4}|nam\s+\d{4}|"
@@ -25,23 +31,34 @@ _TIME_RE = re.compile(
 
 FIELD_CUES: dict[str, tuple[str, ...]] = {
     "lead": ("chu tri", "ai phu trach", "don vi nao", "co quan nao", "ai thuc hien", "who leads", "who is responsible",
+             "phong nao", "bo phan nao", "who carries out", "who performs", "carried out by", "which body", "which unit",
              "lead unit", "responsible", "in charge", "ai lam", "do ai", "ai ", "lead", "leads", "leading"),
     "cooperating": ("phoi hop", "cooperat", "support", "ho tro"),
-    "product": ("san pham", "product", "output", "deliverable", "ket qua dau ra"),
+    "product": ("san pham", "product", "output", "deliverable", "ket qua dau ra", "bieu mau", "mau nao", "mau so",
+                "dung mau", "ket qua la gi", "form", "which form"),
     "deadline": ("khi nao", "thoi gian", "thoi han", "han chot", "bao gio", "when", "deadline", "timeline", "due",
-                 "hoan thanh", "phai xong", "truoc ngay", "ngay nao", "tien do"),
+                 "hoan thanh", "phai xong", "truoc ngay", "ngay nao", "tien do", "bao lau", "may ngay", "bao nhieu ngay",
+                 "how long", "how many days", "time limit"),
     "content": ("noi dung", "la gi", "what is task", "gom nhung gi", "lam gi"),
 }
 
 INTENT_CUES: dict[str, tuple[str, ...]] = {
-    "signer": ("ai ky", "nguoi ky", "ky ke hoach", "ky van ban", "signed", "signer", "who signed", "ky ban hanh",
+    "signer": ("ai ky", "nguoi ky", "ky ke hoach", "ky van ban", "signed", "signer", "who signed", "ky ban hanh", "do ai ky",
+               "ky quyet dinh", "ky nghi quyet",
                "sign", "signs", "chuc danh cua nguoi ky", "chuc danh nguoi ky", "chuc vu nguoi ky", "in what capacity",
                "ky voi tu cach"),
     "number": ("so hieu", "so ky hieu", "ky hieu", "so van ban", "document number", "so bao nhieu", "mang so",
                "reference number"),
     "issuer": ("ai ban hanh", "co quan nao ban hanh", "don vi nao ban hanh", "who issued", "issued by",
                "cua co quan nao", "cua don vi nao", "kem theo ke hoach cua", "which agency", "which body"),
-    "date": ("ngay ban hanh", "ban hanh ngay", "ngay nao ban hanh", "date of", "ky ngay", "ngay ky", "when was"),
+    "date": ("ngay ban hanh", "ban hanh ngay", "ngay nao ban hanh", "date of", "ky ngay", "ngay ky", "when was",
+             "ban hanh ngay nao", "ban hanh khi nao", "on what date", "issued on"),
+    "proposal": ("theo de nghi", "de nghi cua", "xet de nghi", "to trinh", "at whose proposal", "proposal of",
+                 "proposed by", "on the proposal", "whose proposal"),
+    "effective": ("co hieu luc", "hieu luc tu", "hieu luc ke tu", "hieu luc thi hanh", "hieu luc khi nao",
+                  "hieu luc tu ngay nao", "take effect", "takes effect", "took effect", "effective from", "effective date",
+                  "in force", "come into force", "comes into force"),
+    "recipients": ("noi nhan", "gui den nhung", "recipients", "sent to whom"),
     "references": ("can cu", "thuc hien theo", "theo nhung", "based on", "implements", "tham chieu", "trien khai theo",
                    "de thuc hien", "thay the", "replace", "replaces", "replaced"),
     "duty": ("lam gi", "nhiem vu gi", "trach nhiem", "co nhiem vu", "duties", "duty", "responsibilit", "what does",
@@ -129,10 +146,13 @@ class Query:
 
 
 def detect_lang(text: str) -> str:
+    words = re.findall(r"\w+", text.lower())
+    english = sum(1 for w in words if w in _EN_WORDS)
     if has_diacritics(text):
-        return "vi"
-    tokens = set(re.findall(r"[a-z]+", text.lower()))
-    return "en" if len(tokens & _EN_WORDS) >= 2 else "vi-noaccent"
+        # English that names Vietnamese bodies or codes ("Decision 2500/QĐ-TTg", "Sở Nội vụ") is still English
+        accented = sum(1 for w in words if has_diacritics(w))
+        return "en" if english >= 3 and accented <= 0.3 * len(words) else "vi"
+    return "en" if english >= 2 else "vi-noaccent"
 
 
 def contains(folded: str, cue: str) -> bool:
@@ -151,6 +171,13 @@ def parse(question: str) -> Query:
         explicit = match.group(0).strip()[:1].isalpha() and not match.group(0).strip().startswith(match.group(1))
         if raw.isupper() or explicit:
             query.task_ref = f"{match.group(1).upper()}.{int(match.group(2))}"
+    if query.task_ref is None:
+        grouped = _GROUPED_REF_RE.search(folded)
+        step = _STEP_REF_RE.search(folded)
+        if grouped:
+            query.task_ref = f"{grouped.group(2).upper()}.{grouped.group(1)}"
+        elif step:
+            query.task_ref = f"Bước {int(step.group(1))}"
     query.fields = [name for name, cues in FIELD_CUES.items() if any(contains(folded, c) for c in cues)]
     query.intents = {name for name, cues in INTENT_CUES.items() if any(contains(folded, c) for c in cues)}
     query.doc_kinds = [v for k, v in DOC_KINDS.items() if contains(folded, k)]

@@ -5,6 +5,15 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 
+class CitedField(BaseModel):
+    """One field of a cited table row, labelled as the table labels it; verbatim per field."""
+
+    label: str
+    text: str
+    start: int = Field(description="character offset of the field in the cleaned text")
+    end: int
+
+
 class Citation(BaseModel):
     """Where a claim comes from: a verbatim quote of the cleaned source text."""
 
@@ -17,6 +26,7 @@ class Citation(BaseModel):
     quote: str
     start: int | None = Field(default=None, description="character offset of the quote in the cleaned text")
     end: int | None = None
+    fields: list[CitedField] = Field(default_factory=list, description="a cited table row, field by field")
 
 
 class TaskInfo(BaseModel):

@@ -25,7 +25,17 @@ FIELD_ORDER = ["lead", "deadline", "product", "cooperating"]
 
 
 def find_tasks(docs: list[Document], task_ref: str) -> list[tuple[Document, Task]]:
-    return [(d, t) for d in docs for t in d.tasks if t.task_id == task_ref]
+    """Records with this id, then those whose id ends with it under further qualifiers ("Bước 6"
+    is also step 6 of table 2, "B2.Bước 6"; "I.1" is also "A.I.1"); the caller ranks them by topic."""
+    tail = "." + task_ref
+    exact = [(d, t) for d in docs for t in d.tasks if t.task_id == task_ref]
+    return exact + [(d, t) for d in docs for t in d.tasks if t.task_id.endswith(tail)]
+
+
+def task_context(doc: Document, task: Task) -> str:
+    """What a record is about beyond its own cells: its groups and the sections its table stands in."""
+    titles = [s.title for s in doc.sections if s.start <= task.start < s.end]
+    return " ".join([task.group_path or task.group] + titles)
 
 
 def find_sections(docs: list[Document], task_ref: str) -> list[tuple[Document, str, int, int]]:
@@ -68,7 +78,7 @@ def answer_task(query: Query, docs: list[Document], hinted: set[str]) -> Draft |
         sections = preferred_sections or sections
     if tasks:
         # the topic the question names decides; among equals, a CCHC plan (what this assistant serves)
-        tasks.sort(key=lambda dt: (-_topic_overlap(query, dt[1].content), not _is_cchc(dt[0])))
+        tasks.sort(key=lambda dt: (-_topic_overlap(query, f"{dt[1].content} {task_context(*dt)}"), not _is_cchc(dt[0])))
         doc, task = tasks[0]
         others = [(d, path) for d, path, *_ in sections if d.doc_id != doc.doc_id][:4]
         draft = task_draft(query, doc, task, others)
@@ -115,16 +125,59 @@ def _others_line(ref: str, others: list[tuple[Document, str]], english: bool) ->
     return f"Ngoài ra, {ref} còn là mục “{' / '.join(titles)}” trong kế hoạch của: {issuers}."
 
 
+_RECORD_NOUN = {"task": ("Nhiệm vụ", "Task"), "procedure": ("Thủ tục", "Procedure"), "target": ("Chỉ tiêu", "Target"),
+                "step": ("", "")}
+
+
+def _record_name(task: Task, english: bool) -> str:
+    """'Nhiệm vụ III.5', 'Thủ tục A.2', 'Bước 3' (a step's id already names it)."""
+    noun = _RECORD_NOUN.get(task.kind, _RECORD_NOUN["task"])[1 if english else 0]
+    if task.task_id.split(".")[-1].lower().startswith(("bước", "buoc")) or not noun:
+        return task.task_id if not english else task.task_id.replace("Bước", "Step")
+    return f"{noun} {task.task_id}"
+
+
+def field_labels(task: Task, english: bool) -> dict[str, str]:
+    """The labels a record's fields are shown with: the table's own header ("Cơ quan thực hiện",
+    "Thời hạn giải quyết") in Vietnamese, the project's words where the table has none."""
+    if english:
+        return dict(FIELD_LABELS_EN)
+    labels = dict(FIELD_LABELS_VI)
+    for name, label in task.labels.items():
+        label = " ".join(label.split())
+        if name in labels and label and fold(labels[name]) not in fold(label):  # "Cơ quan thực hiện" ≠ "Chủ trì"
+            labels[name] = label[:1] + label[1:].lower() if label.isupper() else label
+    return labels
+
+
+def _asked_extras(query: Query, task: Task) -> list[str]:
+    """Other columns the question names by a word of their header ("mã số", "lĩnh vực", "căn cứ")."""
+    out = []
+    for label, value in task.extra.items():
+        words = [w for w in fold(label).replace("/", " ").split() if len(w) > 2 and w not in _GENERIC_LABEL_WORDS]
+        if value and words and any(contains(query.folded, w) for w in words):
+            out.append(label)
+    return out
+
+
+_GENERIC_LABEL_WORDS = {"ten", "cua", "cac", "va", "theo", "quy", "dinh", "thuc", "hien", "tthc", "thu", "tuc", "hanh",
+                        "chinh", "noi", "dung", "ban", "nay"}
+
+
 def task_draft(query: Query, doc: Document, task: Task, others: list[tuple[Document, str]]) -> Draft:
     english = query.lang == "en"
-    labels = FIELD_LABELS_EN if english else FIELD_LABELS_VI
+    labels = field_labels(task, english)
     asked = [f for f in FIELD_ORDER if f in query.fields] or FIELD_ORDER
     rest = [f for f in FIELD_ORDER if f not in asked]
     values = {"lead": task.lead, "cooperating": task.cooperating, "product": task.product, "deadline": task.deadline}
+    for label in _asked_extras(query, task):
+        labels[label], values[label] = label, task.extra[label]
+        asked.append(label)
+    name = _record_name(task, english)
     if english:
-        head = f"Task {task.task_id} of {source_label(doc)}: “{shorten(task.content, 170)}”"
+        head = f"{name} of {source_label(doc)}: “{shorten(task.content, 170)}”"
     else:
-        head = f"Nhiệm vụ {task.task_id} ({source_label(doc)}): “{shorten(task.content, 170)}”"
+        head = f"{name} ({source_label(doc)}): “{shorten(task.content, 170)}”"
     lines = [head] + [f"- {labels[f]}: {values[f]}" for f in asked if values[f]]
     if others:  # the same number names a section elsewhere: say so before the remaining fields
         lines.append(_others_line(task.task_id, others, english))
@@ -134,7 +187,7 @@ def task_draft(query: Query, doc: Document, task: Task, others: list[tuple[Docum
     if missing_asked:  # keep the asked fields whole: shorten the task's content instead
         lines[0] = head.replace(shorten(task.content, 170), shorten(task.content, 60))
         answer = fit(lines)
-    return Draft(answer, [cite(doc, task.start, task.end, task_id=task.task_id)], task=task_info(doc, task),
+    return Draft(answer, [cite(doc, task.start, task.end, task_id=task.task_id, task=task)], task=task_info(doc, task),
                  doc_id=doc.doc_id, path="task", confidence=1.0)
 
 
@@ -195,14 +248,15 @@ def _lead_units_named(query: Query, candidates: list[tuple[Document, Task]]) -> 
 
 # Words every task-field question uses; they are credited to every task alike.
 _FIELD_WORDS = ("nhiệm vụ cơ quan đơn vị nào ai chủ trì phối hợp thực hiện thời gian thời hạn hoàn thành sản phẩm "
-                "kết quả khi nào bao giờ là gì và những do được giao "
+                "kết quả khi nào bao giờ là gì và những do được giao bước mất bao lâu mấy ngày bao nhiêu biểu mẫu dùng "
                 # and the words that point at a plan or its appendix
                 "theo phụ lục danh mục kèm theo ban hành quyết định kế hoạch thủ tướng chính phủ ủy ban nhân dân "
                 "ubnd tỉnh thành phố bộ sở của")
 
 
 _EXPLICIT_FIELD = re.compile(r"\b(?:chu tri|phoi hop|phu trach|san pham|thoi gian|thoi han|han chot|khi nao|bao gio"
-                             r"|lead|leads|cooperat\w*|due|deadline|product)\b")
+                             r"|thuc hien|bao lau|may ngay|bao nhieu ngay|bieu mau|mau so|ket qua"
+                             r"|lead|leads|cooperat\w*|due|deadline|product|carries out|carried out|how long|form)\b")
 
 
 def answer_task_by_content(query: Query, docs: list[Document], hinted: set[str], weights, *,
@@ -228,7 +282,8 @@ def answer_task_by_content(query: Query, docs: list[Document], hinted: set[str],
         content = content_units[doc.doc_id]
         if len(content) < 2:
             continue
-        scored.append((coverage(content, f"{task.content} {task.group}", weights, accented=accented), doc, task))
+        scored.append((coverage(content, f"{task.content} {task_context(doc, task)}", weights, accented=accented),
+                       doc, task))
     if not scored:
         return None
     scored.sort(key=lambda x: -x[0])

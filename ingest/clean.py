@@ -11,8 +11,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ingest.markup import strip_markup
 from ingest.model import Task
-from ingest.tables import TableRow, parse_table
+from ingest.table_layouts import markdown_tables_to_tabs
+from ingest.tables import FIELD_ROLES, Layout, TableRow, parse_table
 from ingest.text import fold, join_fragments, nfc
 
 _BULLET_RE = re.compile(r"^(?:[-+•*–~]\s*\S|[-+]\d)")
@@ -22,8 +24,6 @@ _LETTER_RE = re.compile(r"^[a-zđ]\)\s+\S")
 _FOOTNOTE_RE = re.compile(r"^[¹²³⁴⁵⁶⁷⁸⁹⁰]+\s*\S")
 _PAGE_NUMBER_RE = re.compile(r"^(?:-\s*)?(?:trang\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*-)?$", re.IGNORECASE)
 _RULE_RE = re.compile(r"^[|\-=_*\s]+$")
-_MD_HEADING_RE = re.compile(r"^#{1,6}\s*")
-_SPACES_RE = re.compile(r"[ \u00a0\u2002-\u200b]+")
 _CODE_TAIL_RE = re.compile(r"[0-9A-Za-zÀ-ỹĐđ]-$")
 _SENTENCE_END = ".:;!?"
 
@@ -40,6 +40,10 @@ class Block:
     md_heading: bool = False
     task: Task | None = None
     cells: list[str] = field(default_factory=list)
+    group: tuple[str, str, int] | None = None  # (label, title, depth) of a table's group row
+    labels: list[str] = field(default_factory=list)  # header label of each cell of a data row
+    field_cells: dict[str, int] = field(default_factory=dict)  # record field -> cell index
+    problem: str = ""  # a table row that could not be read
 
 
 @dataclass
@@ -54,22 +58,27 @@ class _Line:
     text: str
     page: int | None
     md_heading: bool = False
+    layout: Layout = "text"  # for table rows: how the table reached us
 
 
-def clean_pages(pages: list[str], has_pages: bool) -> CleanResult:
-    """Turn raw page texts into cleaned blocks and their joined text."""
+def clean_pages(pages: list[str], has_pages: bool, table_layout: Layout = "text") -> CleanResult:
+    """Turn raw page texts into cleaned blocks and their joined text.
+
+    ``table_layout`` says how tab-separated rows of the raw text came to be: ``text`` for PDF or
+    plain text (rows may continue across pages), ``grid`` for .docx tables written by the loader.
+    Markdown tables are recognised here and read with their own layout."""
     furniture = _repeated_furniture(pages) if has_pages and len(pages) >= 3 else set()
     lines: list[_Line | None] = []  # None marks a blank line
     for index, page in enumerate(pages):
         page_no = index + 1 if has_pages else None
-        raw_lines = pipe_tables_to_tabs(nfc(page).replace("\r\n", "\n").split("\n"))
+        raw_lines = markdown_tables_to_tabs(nfc(page).replace("\r\n", "\n").split("\n"))
         bold_open = False
-        for raw in raw_lines:
+        for raw, layout in raw_lines:
             if "\t" in raw and raw.strip():
-                lines.append(_Line(raw.rstrip("\n"), page_no))
+                lines.append(_Line(raw.rstrip("\n"), page_no, layout=layout or table_layout))
                 bold_open = False
                 continue
-            text, md_heading = _clean_line(raw)
+            text, md_heading = strip_markup(raw)
             continues_bold = bold_open
             bold_open = (raw.count("**") % 2 == 1) != bold_open  # '**1. Sở' … 'Tài chính **'
             if not text:
@@ -83,66 +92,6 @@ def clean_pages(pages: list[str], has_pages: bool) -> CleanResult:
         lines.append(None)
     blocks = _to_blocks(lines)
     return _assemble(blocks, has_pages)
-
-
-def pipe_tables_to_tabs(raw_lines: list[str]) -> list[str]:
-    """Web-crawl Markdown tables put each cell between lone '|' lines and rows between two
-    consecutive '|' lines: turn each row into one tab-separated line for the table parser.
-    A blank line after a '|' ends the table."""
-    out: list[str] = []
-    i = 0
-    while i < len(raw_lines):
-        if raw_lines[i].strip() != "|":
-            out.append(raw_lines[i])
-            i += 1
-            continue
-        cells: list[str] = []
-        current: list[str] = []
-        while i < len(raw_lines):
-            line = raw_lines[i].strip()
-            if line == "|":
-                if current:
-                    cells.append(_cell_text(current))
-                    current = []
-                elif cells:
-                    out.append("\t".join(cells))
-                    cells = []
-                i += 1
-                continue
-            if not line and not current:
-                break
-            if line:
-                current.append(line)
-            i += 1
-        if current:
-            cells.append(_cell_text(current))
-        if cells:
-            out.append("\t".join(cells))
-        out.append("")
-    return out
-
-
-def _cell_text(lines: list[str]) -> str:
-    text = ""
-    for line in lines:
-        cleaned, _ = _clean_line(line)
-        text = join_fragments(text, cleaned)
-    text = re.sub(r"\s*-{3,}\s*", " ", text).strip()  # header rules under agency names
-    return text.replace("\t", " ") or " "
-
-
-def _clean_line(raw: str) -> tuple[str, bool]:
-    text = _SPACES_RE.sub(" ", raw).strip()
-    md_heading = bool(_MD_HEADING_RE.match(text)) and text.startswith("#")
-    if md_heading:
-        text = _MD_HEADING_RE.sub("", text)
-    text = text.replace("**", "").replace("__", "")
-    if text.startswith("*") and not text.startswith("* "):
-        text = text.lstrip("*")
-    if text.endswith("*"):
-        text = text.rstrip("*")
-    text = text.replace("\\", "")
-    return text.strip(), md_heading
 
 
 def _repeated_furniture(pages: list[str]) -> set[str]:
@@ -257,7 +206,7 @@ def _to_blocks(lines: list[_Line | None]) -> list[Block]:
                     break
                 table_lines.append((lines[j].text, lines[j].page))
                 j += 1
-            blocks.extend(_table_blocks(parse_table(table_lines)))
+            blocks.extend(_table_blocks(parse_table(table_lines, line.layout)))
             i = j
             continue
         if current is None:
@@ -301,16 +250,41 @@ def _reattach_footnote_tails(blocks: list[Block], window: int = 40) -> list[Bloc
 
 
 def _table_blocks(rows: list[TableRow]) -> list[Block]:
-    out: list[Block] = []
-    for row in rows:
-        out.append(Block(row.kind, "\t".join(row.cells), row.page, task=row.task, cells=row.cells))
-    return out
+    return [Block(row.kind, "\t".join(row.cells), row.page, task=row.task, cells=row.cells, group=row.group,
+                  labels=row.labels, field_cells=row.field_cells, problem=row.problem) for row in rows]
+
+
+def _cell_offsets(cells: list[str]) -> list[int]:
+    """Where each cell starts inside the tab-joined row."""
+    offsets, at = [], 0
+    for cell in cells:
+        offsets.append(at)
+        at += len(cell) + 1
+    return offsets
+
+
+def _record_spans(block: Block, previous: Task | None) -> None:
+    """Each field of a record as a span of the cleaned text: its cell, or for a 'Như trên' cell
+    the span of the same field of the record above."""
+    task = block.task
+    assert task is not None
+    task.start, task.end = block.start, block.end
+    offsets = _cell_offsets(block.cells)
+    for name, index in block.field_cells.items():
+        if name in task.ditto and previous is not None and name in previous.spans:
+            task.spans[name] = list(previous.spans[name])
+            continue
+        cell = block.cells[index]
+        if cell.strip() and (name in FIELD_ROLES or name.startswith("extra:")):
+            start = block.start + offsets[index] + (len(cell) - len(cell.lstrip()))
+            task.spans[name] = [start, start + len(cell.strip())]
 
 
 def _assemble(blocks: list[Block], has_pages: bool) -> CleanResult:
     parts: list[str] = []
     offset = 0
     page_spans: list[tuple[int, int, int]] = []
+    previous_task: Task | None = None
     for block in blocks:
         block.start = offset
         block.end = offset + len(block.text)
@@ -322,7 +296,10 @@ def _assemble(blocks: list[Block], has_pages: bool) -> CleanResult:
             else:
                 page_spans.append((block.start, block.end + 1, block.page))
         if block.task is not None:
-            block.task.start, block.task.end = block.start, block.end
+            _record_spans(block, previous_task)
+            previous_task = block.task
+        elif block.kind == "table_header":
+            previous_task = None
     return CleanResult(text="\n".join(parts), blocks=blocks, page_spans=page_spans)
 
 

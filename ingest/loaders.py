@@ -31,6 +31,7 @@ class RawDocument:
     pages: list[str]
     has_pages: bool
     data: bytes
+    table_layout: str = "text"  # tab-separated rows: "text" (PDF/plain text) or "grid" (.docx cells)
 
 
 def load(path: Path) -> RawDocument:
@@ -56,7 +57,8 @@ def load(path: Path) -> RawDocument:
     pages = [nfc(p) for p in pages]
     if not any(p.strip() for p in pages):
         raise IngestError(path, "no text could be extracted (image-only or blank document; OCR it first)")
-    return RawDocument(path=path, pages=pages, has_pages=has_pages, data=data)
+    return RawDocument(path=path, pages=pages, has_pages=has_pages, data=data,
+                       table_layout="grid" if suffix == ".docx" else "text")
 
 
 def _decode_text(path: Path, data: bytes) -> str:
@@ -134,7 +136,12 @@ def _docx_blocks(document) -> list[str]:
             table = Table(child, document)
             out.append("")
             for row in table.rows:
-                cells = [" ".join(c.text.split()) for c in row.cells]
-                out.append("\t".join(cells))
+                cells, previous = [], None
+                for cell in row.cells:
+                    if previous is not None and cell._tc is previous:
+                        continue  # a horizontally merged cell is listed once per grid column: read it once
+                    previous = cell._tc
+                    cells.append(" ".join(cell.text.split()))
+                out.append("\t".join(cells) if len(cells) > 1 else cells[0] + "\t")  # one cell is still a row
             out.append("")
     return out

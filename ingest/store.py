@@ -51,6 +51,7 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (file, what could not be read in it)
     pages: int = 0
     chunks: int = 0
     tasks: int = 0
@@ -173,6 +174,7 @@ def ingest_paths(paths: Iterable[Path], store: CorpusStore, *, prune: bool = Fal
                 progress(path)
         status = store.put(doc)
         getattr(report, status).append(doc_id)
+        report.warnings.extend((str(path), warning) for warning in doc.warnings)
         report.pages += len({p for _, _, p in doc.page_spans}) or 1
         report.chunks += len(doc.chunks)
         report.tasks += len(doc.tasks)

@@ -41,8 +41,9 @@ def roman_label(token: str) -> str:
 def heading_of(block: Block) -> tuple[int, str, str] | None:
     """(level, label, title) when the block opens a section, else None."""
     text = block.text
-    if block.kind == "table_group":
-        return 1, block.cells[0], block.cells[1] if len(block.cells) > 1 else ""
+    if block.kind == "table_group" and block.group is not None:
+        label, title, depth = block.group
+        return depth, label, title
     if block.kind != "line":
         return None
     match = _ROMAN_HEAD_RE.match(text)
@@ -68,6 +69,8 @@ def build_sections(blocks: list[Block], text_len: int) -> tuple[list[Section], d
         head = heading_of(block)
         if head is not None:
             level, label, title = head
+            if block.kind == "table_group":  # a table's groups nest under the section the table stands in
+                level += max((o.level for o in stack if o.block.kind != "table_group"), default=0)
             while stack and stack[-1].level >= level:
                 stack.pop()
             while open_sections and open_sections[-1][0] >= level:
@@ -88,7 +91,7 @@ def build_sections(blocks: list[Block], text_len: int) -> tuple[list[Section], d
 
 def _display(node: _Open) -> str:
     if node.block.kind == "table_group":
-        return f"{node.label}. {node.title}".strip()
+        return f"{node.label}. {node.title}".strip() if node.label else node.title
     title = node.title if len(node.title) <= 90 else node.title[:87].rstrip() + "…"
     sep = " " if node.label.endswith(")") else ". "
     return f"{node.label}{sep}{title}"
@@ -97,7 +100,7 @@ def _display(node: _Open) -> str:
 def _compose_label(stack: list[_Open]) -> str:
     """``III.5`` for item 5 of part III; ``2.1`` numbers already carry their parents."""
     roman = next((o.label for o in stack if o.level == 1), "")
-    numbered = [o.label for o in stack if 1 < o.level < 6]
+    numbered = [o.label for o in stack if 1 < o.level < 6 and o.label]
     deepest = numbered[-1] if numbered else ""
     if roman and deepest:
         return f"{roman}.{deepest}"
@@ -189,7 +192,10 @@ def make_chunks(doc_id: str, title: str, text: str, blocks: list[Block], where: 
             kind = "paragraph"
         context = " | ".join(p for p in (title, path) if p)
         if block.task is not None:
-            context += f" | nhiệm vụ {task_id} | {block.task.group}"
+            context += f" | nhiệm vụ {task_id} | {block.task.group_path or block.task.group}"
+        elif block.labels:  # a data row: its header labels name what each value is
+            context += " | " + "; ".join(f"{label}: {cell}" for label, cell in zip(block.labels, block.cells)
+                                         if label.strip() and cell.strip())[:400]
         for start, end in _pieces(block):
             chunks.append(Chunk(
                 chunk_id=f"{doc_id}:{start}", doc_id=doc_id, kind=kind, text=text[start:end],
