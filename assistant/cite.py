@@ -36,7 +36,8 @@ def row_fields(task: Task) -> list[CitedField]:
         span = task.spans.get(name)
         if not span:
             continue
-        label = name[6:] if name.startswith("extra:") else task.labels.get(name) or default[name]
+        label = " ".join((name[6:] if name.startswith("extra:") else task.labels.get(name) or default[name]).split())
+        label = label[:1] + label[1:].lower() if label.isupper() else label  # "THỜI GIAN THỰC HIỆN" → "Thời gian …"
         value = task.extra.get(name[6:], "") if name.startswith("extra:") else getattr(task, name)
         out.append(CitedField(label=" ".join(label.split()), text=value, start=span[0], end=span[1]))
     return out
@@ -51,7 +52,8 @@ def cite(doc: Document, start: int, end: int, *, task_id: str | None = None, tas
         end = cut if cut > start else start + MAX_QUOTE_CHARS
     path, label = section_at(doc, start)
     return Citation(
-        doc_id=doc.doc_id, title=display_title(doc), issuer=doc.metadata.issuer, section=path or None,
+        doc_id=doc.doc_id, title=display_title(doc), issuer=doc.metadata.issuer, source=source_label(doc),
+        section=path or None,
         task_id=task_id, page=doc.page_at(start), quote=doc.text[start:end], start=start, end=end,
         fields=row_fields(task) if task is not None else [],
     )

@@ -236,8 +236,12 @@ def ask(question: str = typer.Argument(..., help="câu hỏi"),
     for i, c in enumerate(answer.citations, 1):
         where = " · ".join(x for x in (c.section, f"nhiệm vụ {c.task_id}" if c.task_id else None,
                                         f"trang {c.page}" if c.page else None) if x)
-        console.print(f"[{i}] {c.title} ({c.doc_id}){' — ' + where if where else ''}", highlight=False)
-        console.print(f"    “{c.quote}”", highlight=False, style="dim")
+        console.print(f"[{i}] {c.source or c.title}{' — ' + where if where else ''}", highlight=False)
+        if c.fields:  # a table row: its fields as the table labels them
+            for f in c.fields:
+                console.print(f"    {f.label}: “{f.text}”", highlight=False, style="dim")
+        else:
+            console.print(f"    “{c.quote}”", highlight=False, style="dim")
     console.print(f"({answer.latency_ms:.0f} ms)", style="dim")
 
 

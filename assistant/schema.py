@@ -20,6 +20,7 @@ class Citation(BaseModel):
     doc_id: str
     title: str = ""
     issuer: str = ""
+    source: str = Field(default="", description="how people name the document: kind and number, or short title")
     section: str | None = None
     task_id: str | None = None
     page: int | None = None

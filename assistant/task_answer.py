@@ -11,7 +11,7 @@ import re
 
 from assistant.cite import cite, source_label
 from assistant.deadlines import deadline_in_question, deadline_matches
-from assistant.draft import Draft, fit, shorten
+from assistant.draft import MAX_ANSWER_CHARS, Draft, fit, shorten
 from assistant.evidence import coverage, terms
 from assistant.query import Query, contains
 from assistant.schema import TaskInfo
@@ -178,10 +178,16 @@ def task_draft(query: Query, doc: Document, task: Task, others: list[tuple[Docum
         head = f"{name} of {source_label(doc)}: “{shorten(task.content, 170)}”"
     else:
         head = f"{name} ({source_label(doc)}): “{shorten(task.content, 170)}”"
+    values = {f: flat(v) for f, v in values.items()}
+    # the asked fields first, then the task's other fields; what other plans call by the same number comes last,
+    # so that no field line reads as if it belonged to them
     lines = [head] + [f"- {labels[f]}: {values[f]}" for f in asked if values[f]]
-    if others:  # the same number names a section elsewhere: say so before the remaining fields
-        lines.append(_others_line(task.task_id, others, english))
-    lines += [f"- {labels[f]}: {values[f]}" for f in rest if values[f]]
+    tail = [_others_line(task.task_id, others, english)] if others else []
+    for f in rest:  # the other fields while they fit beside the note on other plans
+        line = f"- {labels[f]}: {values[f]}"
+        if values[f] and sum(len(x) + 1 for x in lines + tail) + len(line) <= MAX_ANSWER_CHARS:
+            lines.append(line)
+    lines += tail
     answer = fit(lines)
     missing_asked = [f for f in asked if values[f] and f"{labels[f]}: {values[f]}" not in answer]
     if missing_asked:  # keep the asked fields whole: shorten the task's content instead
@@ -189,6 +195,14 @@ def task_draft(query: Query, doc: Document, task: Task, others: list[tuple[Docum
         answer = fit(lines)
     return Draft(answer, [cite(doc, task.start, task.end, task_id=task.task_id, task=task)], task=task_info(doc, task),
                  doc_id=doc.doc_id, path="task", confidence=1.0)
+
+
+_ITEM_MARK_RE = re.compile(r"(^|;\s*)[-+•]\s+")
+
+
+def flat(value: str) -> str:
+    """A cell listing units as '- A; - B' reads 'A; B' inside an answer line (the citation keeps the cell)."""
+    return _ITEM_MARK_RE.sub(r"\1", value).strip()
 
 
 def normalise_unit(text: str) -> str:
