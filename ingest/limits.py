@@ -24,9 +24,11 @@ class IngestLimits:
     max_paragraphs: int = 200_000  # lines of text: .docx paragraphs and table rows, lines of a text or PDF
     max_chars: int = 5_000_000
 
-    def over(self, what: str, value: float, limit: float, variable: str, unit: str = "") -> str:
-        """The refusal message: what was found, the limit, and the setting that changes it."""
-        return f"{what} ({_fmt(value)}{unit}) is over the limit of {_fmt(limit)}{unit}; raise {variable} to accept it"
+    def over(self, what: str, value: float, limit: float, variable: str, unit: str = "", *,
+             at_least: bool = False) -> str:
+        """The refusal message: what was found (or a lower bound of it), the limit, and the setting that changes it."""
+        found = f"{'at least ' if at_least else ''}{_fmt(value)}{unit}"
+        return f"{what} ({found}) is over the limit of {_fmt(limit)}{unit}; raise {variable} to accept it"
 
 
 DEFAULT_LIMITS = IngestLimits()

@@ -90,7 +90,7 @@ def _check_extracted(path: Path, pages: list[str], limits: IngestLimits) -> None
 def _decode_text(path: Path, data: bytes, limits: IngestLimits) -> str:
     if len(data) > 4 * limits.max_chars:  # no encoding spends more than 4 bytes on a character
         raise IngestError(path, limits.over("text length", len(data) // 4, limits.max_chars, "CCHC_MAX_CHARS",
-                                            " characters at least"))
+                                            " characters", at_least=True))
     encoding = _BOMS.get(data[:2])
     if encoding is None and b"\x00" in data[:4096]:  # UTF-16 text carries NULs: look for its BOM first
         raise IngestError(path, "binary content, not a text file")
@@ -134,7 +134,7 @@ def _read_pdf(path: Path, data: bytes, limits: IngestLimits) -> list[str]:
             chars += len(pages[-1])
             if chars > limits.max_chars:  # stop extracting as soon as the text is too long
                 raise IngestError(path, limits.over("text length", chars, limits.max_chars, "CCHC_MAX_CHARS",
-                                                    " characters at least"))
+                                                    " characters", at_least=True))
     except IngestError:
         raise
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:

@@ -75,6 +75,15 @@ class CorpusStore:
             return {"format": FORMAT_VERSION, "documents": {}}
         return json.loads(path.read_text(encoding="utf-8"))
 
+    def initialised(self) -> bool:
+        """Has this data directory ever held a corpus? A manifest exists, even one emptied by deletes."""
+        return (self.root / MANIFEST).exists()
+
+    def mark_initialised(self) -> None:
+        """Write an empty manifest where there is none, so an emptied corpus stays empty."""
+        if not self.initialised():
+            self._write_manifest({"format": FORMAT_VERSION, "documents": {}})
+
     def doc_ids(self) -> list[str]:
         return sorted(self.manifest()["documents"])
 
