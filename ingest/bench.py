@@ -8,8 +8,9 @@ prints documents, pages, MB, seconds, documents/s, pages/s and MB/s. Text files 
 each counts as one page.
 
 ``--scaling`` parses synthetic documents of 10k, 20k and 40k lines (a plan-like mix, and the
-shapes that used to be quadratic: lines to re-join, numbered headings, footnotes, references)
-and prints the time of each size and the ratio time(2N) / time(N): about 2 for linear parsing,
+shapes that used to be quadratic: lines to re-join, numbered headings, footnotes, references,
+units of "Tổ chức thực hiện" with dated duties)
+and prints the CPU time of each size and the ratio time(2N) / time(N): about 2 for linear parsing,
 about 4 for quadratic. It fails (exit code 1) when a ratio exceeds ``--max-ratio`` (3.0: generous,
 because the machine is shared and timings are noisy).
 """
@@ -50,6 +51,8 @@ SHAPES: dict[str, Callable[[int], str]] = {
     "numbered headings": lambda n: "".join(f"{i % 99 + 1}. Mục\n" for i in range(n)),
     "footnotes": lambda n: "¹ Ghi chú\n" * n,
     "references": lambda n: "Thực hiện Kế hoạch số 29/KH-UBND ngày 30/01/2026 của UBND tỉnh.\n" * n,
+    "units with deadlines": lambda n: "I. TỔ CHỨC THỰC HIỆN\n" + "".join(
+        f"{i % 99 + 1}. Sở số {i}\n- Gửi báo cáo trước ngày 15/6/2026.\n" for i in range(n // 2)),
 }
 
 
@@ -74,14 +77,18 @@ def run(corpus: Path, repeat: int) -> dict[str, float]:
 
 
 def time_parse(text: str, tmp: Path, repeat: int = 1) -> float:
-    """Best time of ``repeat`` parses of ``text`` as a .txt file."""
+    """Best CPU time (this process) of ``repeat`` parses of ``text`` as a .txt file.
+
+    CPU time, not wall time: on a machine shared with other jobs, waiting for a core would
+    otherwise show up as parsing time.
+    """
     path = tmp / "synthetic.txt"
     path.write_text(text, encoding="utf-8")
     best = float("inf")
     for _ in range(repeat):
-        began = time.perf_counter()
+        began = time.process_time()
         parse_file(path)
-        best = min(best, time.perf_counter() - began)
+        best = min(best, time.process_time() - began)
     return best
 
 
@@ -100,7 +107,7 @@ def scaling(lines: list[int], max_ratio: float, repeat: int) -> bool:
             worst = max(ratios, default=0.0)
             verdict = "PASS" if worst <= max_ratio else "FAIL"
             ok &= verdict == "PASS"
-            cells = "  ".join(f"{n // 1000}k lines {s / 1e6:.2f} MB {t:6.2f} s" for n, s, t in zip(lines, sizes, times))
+            cells = "  ".join(f"{n // 1000}k lines {s / 1e6:.2f} MB {t:6.2f} s CPU" for n, s, t in zip(lines, sizes, times))
             print(f"{verdict} {name:18s} {cells}  time ratio per doubling: {', '.join(f'{r:.2f}' for r in ratios)}",
                   flush=True)
     return ok
@@ -113,10 +120,11 @@ def main() -> None:
     parser.add_argument("--scaling", action="store_true", help="time synthetic documents of growing size")
     parser.add_argument("--lines", type=int, nargs="+", default=[10_000, 20_000, 40_000])
     parser.add_argument("--max-ratio", type=float, default=3.0, help="largest accepted time(2N)/time(N)")
+    parser.add_argument("--best-of", type=int, default=3, help="parses per size; the fastest counts")
     args = parser.parse_args()
     parse_file(sorted(args.corpus.iterdir())[0])  # warm up: lexicon and regexes load once
     if args.scaling:
-        sys.exit(0 if scaling(sorted(args.lines), args.max_ratio, repeat=2) else 1)
+        sys.exit(0 if scaling(sorted(args.lines), args.max_ratio, repeat=args.best_of) else 1)
     r = run(args.corpus, args.repeat)
     print(f"ingest ×{args.repeat}: {r['documents']} documents, {r['pages']} pages, {r['chunks']} chunks, "
           f"{r['mb']:.1f} MB in {r['seconds']:.1f} s")
