@@ -89,6 +89,13 @@ def size_bomb_docx(megabytes: int = 3) -> bytes:
                           extra={f"word/media/image{i}.bin": os.urandom(1_000_000) for i in range(megabytes)})
 
 
+def small_members_bomb_docx(count: int = 200) -> bytes:
+    """Many members of 1 MB of zeros each: every one under the ratio check's grace size, the whole
+    archive hundreds of megabytes once inflated (a zip bomb by size that a per-member check misses)."""
+    return replace_member(docx_bytes(), DOCUMENT_XML, _document_xml(docx_bytes()),
+                          extra={f"word/media/pad{i}.bin": bytes(1_000_000) for i in range(count)})
+
+
 def lying_size_docx() -> bytes:
     """A directory entry that declares word/document.xml smaller than it inflates to."""
     data = bytearray(docx_bytes())
@@ -113,11 +120,17 @@ def deep_nesting_docx(depth: int = 100_000) -> bytes:
     return replace_member(base, DOCUMENT_XML, head + b"<w:body>" + b"<w:p>" * depth + b"</w:p>" * depth + tail)
 
 
-def many_paragraphs_docx(count: int) -> bytes:
-    """Many empty-ish paragraphs in a few kilobytes of zip (the 49 KB upload that never finished)."""
+def many_paragraphs_docx(count: int, *, varied: bool = False) -> bytes:
+    """Many one-line paragraphs: identical ones deflate a few hundred to one (the 49 KB upload of
+    issue 17 that never finished); ``varied`` ones (numbered) compress like ordinary text."""
     base = docx_bytes()
     head, tail = _document_xml(base).split(b"<w:body>", 1)
-    return replace_member(base, DOCUMENT_XML, head + b"<w:body>" + b"<w:p><w:r><w:t>a</w:t></w:r></w:p>" * count + tail)
+    if varied:
+        paragraphs = "".join(f"<w:p><w:r><w:t>{i}. Nhiệm vụ {i * 7919 % 10007} của đơn vị {i % 97}</w:t></w:r></w:p>"
+                             for i in range(count)).encode()
+    else:
+        paragraphs = b"<w:p><w:r><w:t>a</w:t></w:r></w:p>" * count
+    return replace_member(base, DOCUMENT_XML, head + b"<w:body>" + paragraphs + tail)
 
 
 def utf16_text(text: str = "KẾ HOẠCH\nCải cách hành chính năm 2026\n") -> bytes:

@@ -59,6 +59,13 @@ def test_zip_bomb_by_size(tmp_path):
     assert "decompressed size" in message and "2,000,000 bytes" in message and "CCHC_MAX_UNZIPPED_BYTES" in message
 
 
+def test_zip_bomb_by_size_of_small_members(tmp_path):
+    data = hostile.small_members_bomb_docx(count=200)
+    assert len(data) < 500_000
+    message = _refused(tmp_path, "pads.docx", data)
+    assert "decompressed size" in message and "100,000,000 bytes" in message
+
+
 def test_zip_member_larger_than_declared(tmp_path):
     assert ".docx" in _refused(tmp_path, "liar.docx", hostile.lying_size_docx())
 
