@@ -237,11 +237,12 @@ def probe_cli(tmp: pathlib.Path) -> None:
            "300 s for 3M paragraphs)")
 
 
-def probe_schemathesis(server: Server) -> None:
+def probe_schemathesis(server: Server, workdir: pathlib.Path) -> None:
+    """The schemathesis CLI against the live service (it writes its .schemathesis/ cache in ``workdir``)."""
     run = subprocess.run(
         [sys.executable, "-m", "schemathesis.cli", "run", server.base + "/openapi.json", "--phases=examples,coverage,fuzzing",
          "--checks", "all", "--exclude-checks", "positive_data_acceptance", "-H", f"X-API-Key: {KEY}",
-         "--max-examples", "25", "-w", "1", "--no-color"], capture_output=True, text=True, timeout=900)
+         "--max-examples", "25", "-w", "1", "--no-color"], capture_output=True, text=True, timeout=900, cwd=workdir)
     summary = [line.strip() for line in run.stdout.splitlines() if "generated" in line or "failures" in line.lower()]
     report("schemathesis (examples, coverage, fuzzing; every check but positive_data_acceptance)",
            run.returncode == 0, "; ".join(summary[-2:]) or run.stdout[-200:])
@@ -279,7 +280,7 @@ def main() -> None:
             probe_headers(server)
             probe_soak(server, args.soak)
             if not args.skip_schemathesis:
-                probe_schemathesis(server)
+                probe_schemathesis(server, tmp)
         with Server(tmp / "data2", CCHC_PARSE_TIMEOUT_SECONDS="3") as server:
             probe_timeout(server, slow)
         with Server(tmp / "data3", CCHC_RATE_LIMIT_PER_MINUTE="5") as server:
