@@ -1,9 +1,9 @@
 """Security headers of the HTML pages: a Content-Security-Policy without inline scripts, no framing.
 
 The pages (demo portal, quote viewer) load their scripts and styles from ``/static``, so the
-policy allows only the service's own origin. ``/docs`` is FastAPI's Swagger UI, whose page
-starts it with an inline script (and, unless served offline, loads it from a CDN): it gets its
-own, looser policy. The widget is not affected: it is a script other sites include, served as
+policy allows only the service's own origin. ``/docs`` and ``/redoc`` (Swagger UI and ReDoc,
+served offline) add inline styles at run time: they get their own, looser policy, still limited
+to the service's own origin. The widget is not affected: it is a script other sites include, served as
 JavaScript; what it may do on a portal is that portal's policy.
 """
 
@@ -23,11 +23,14 @@ PAGE_POLICY = "; ".join([
     "form-action 'self'",
     "frame-ancestors 'none'",
 ])
+# Swagger UI and ReDoc are served offline from the service (api/routes/apidocs.py); they add inline
+# styles at run time, Swagger UI starts from an inline snippet, and ReDoc renders in a blob: worker.
 DOCS_POLICY = "; ".join([
     "default-src 'self'",
-    "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net",
-    "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net",
-    "img-src 'self' data: https://fastapi.tiangolo.com",
+    "script-src 'self' 'unsafe-inline'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "worker-src 'self' blob:",
     "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",
