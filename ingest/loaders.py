@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.archive import ArchiveRefused, check_archive
 from ingest.limits import DEFAULT_LIMITS, IngestLimits
+from ingest.pdf_tables import may_hold_rulings, read_table_pages
 from ingest.text import nfc
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ class RawDocument:
     has_pages: bool
     data: bytes
     table_layout: str = "text"  # tab-separated rows: "text" (PDF/plain text) or "grid" (.docx cells)
+    warnings: list[str] = field(default_factory=list)  # what was read less well than it could be, for the report
 
 
 def load(path: Path, limits: IngestLimits = DEFAULT_LIMITS) -> RawDocument:
@@ -56,7 +58,7 @@ def load(path: Path, limits: IngestLimits = DEFAULT_LIMITS) -> RawDocument:
     if not data.strip():
         raise IngestError(path, "file is empty")
     try:
-        pages, has_pages = _read(path, suffix, data, limits)
+        pages, has_pages, warnings = _read(path, suffix, data, limits)
     except IngestError:
         raise
     except RecursionError as exc:
@@ -69,15 +71,16 @@ def load(path: Path, limits: IngestLimits = DEFAULT_LIMITS) -> RawDocument:
     if not any(p.strip() for p in pages):
         raise IngestError(path, "no text could be extracted (image-only or blank document; OCR it first)")
     return RawDocument(path=path, pages=pages, has_pages=has_pages, data=data,
-                       table_layout="grid" if suffix == ".docx" else "text")
+                       table_layout="grid" if suffix == ".docx" else "text", warnings=warnings)
 
 
-def _read(path: Path, suffix: str, data: bytes, limits: IngestLimits) -> tuple[list[str], bool]:
+def _read(path: Path, suffix: str, data: bytes, limits: IngestLimits) -> tuple[list[str], bool, list[str]]:
     if suffix in (".txt", ".md"):
-        return [_decode_text(path, data, limits)], False
+        return [_decode_text(path, data, limits)], False, []
     if suffix == ".pdf":
-        return _read_pdf(path, data, limits), True
-    return [_read_docx(path, data, limits)], False
+        pages, warnings = _read_pdf(path, data, limits)
+        return pages, True, warnings
+    return [_read_docx(path, data, limits)], False, []
 
 
 def _check_extracted(path: Path, pages: list[str], limits: IngestLimits) -> None:
@@ -108,7 +111,10 @@ def _decode_text(path: Path, data: bytes, limits: IngestLimits) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _read_pdf(path: Path, data: bytes, limits: IngestLimits) -> list[str]:
+def _read_pdf(path: Path, data: bytes, limits: IngestLimits) -> tuple[list[str], list[str]]:
+    """pypdf's text of every page; pages holding ruled tables are rewritten from pdfplumber's
+    reading with tab-separated rows (:mod:`ingest.pdf_tables`). Also returns what pdfplumber
+    could not read (those pages keep pypdf's text)."""
     import io
 
     from pypdf import PdfReader
@@ -130,9 +136,12 @@ def _read_pdf(path: Path, data: bytes, limits: IngestLimits) -> list[str]:
         if count > limits.max_pages:
             raise IngestError(path, limits.over("number of pages", count, limits.max_pages, "CCHC_MAX_PAGES"))
         pages: list[str] = []
+        ruled: list[int] = []  # pages that draw straight lines: pdfplumber looks for tables there
         chars = 0
-        for page in reader.pages:
+        for index, page in enumerate(reader.pages):
             pages.append(page.extract_text() or "")
+            if may_hold_rulings(page):
+                ruled.append(index)
             chars += len(pages[-1])
             if chars > limits.max_chars:  # stop extracting as soon as the text is too long
                 raise IngestError(path, limits.over("text length", chars, limits.max_chars, "CCHC_MAX_CHARS",
@@ -143,7 +152,10 @@ def _read_pdf(path: Path, data: bytes, limits: IngestLimits) -> list[str]:
         raise IngestError(path, f"PDF cannot be read ({exc})") from exc
     if pages and not any(p.strip() for p in pages):
         raise IngestError(path, "PDF has no text layer (image-only scan); OCR it first")
-    return pages
+    tables = read_table_pages(data, str(path), len(pages), ruled)
+    for index, text in tables.texts.items():
+        pages[index] = text
+    return pages, tables.warnings
 
 
 def _read_docx(path: Path, data: bytes, limits: IngestLimits) -> str:

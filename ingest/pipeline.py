@@ -56,7 +56,7 @@ def parse_file(path: Path, limits: IngestLimits = DEFAULT_LIMITS) -> Document:
         doc_id=doc_id, source_path=str(raw.path), source_hash=content_hash(raw.data), text=text,
         metadata=meta, page_spans=cleaned.page_spans, sections=sections, tasks=tasks,
         footnotes=footnotes, facts=facts, references=references, chunks=chunks, ocr_damaged=damaged,
-        warnings=table_warnings(text, cleaned.blocks),
+        warnings=raw.warnings + table_warnings(text, cleaned.blocks),
     )
     if damaged:
         doc.search_text = diacritics.ocr_fold(text)
