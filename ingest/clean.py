@@ -62,12 +62,13 @@ class _Line:
     layout: Layout = "text"  # for table rows: how the table reached us
 
 
-def clean_pages(pages: list[str], has_pages: bool, table_layout: Layout = "text") -> CleanResult:
+def clean_pages(pages: list[str], has_pages: bool, table_layout: Layout | list[Layout] = "text") -> CleanResult:
     """Turn raw page texts into cleaned blocks and their joined text.
 
-    ``table_layout`` says how tab-separated rows of the raw text came to be: ``text`` for PDF or
-    plain text (rows may continue across pages), ``grid`` for .docx tables written by the loader.
-    Markdown tables are recognised here and read with their own layout."""
+    ``table_layout`` says how tab-separated rows of the raw text came to be, for every page or one
+    per page: ``text`` for PDF or plain text (rows may continue across pages), ``ruled`` for a PDF
+    page whose ruled tables the loader read cell by cell, ``grid`` for .docx tables written by the
+    loader. Markdown tables are recognised here and read with their own layout."""
     furniture = _repeated_furniture(pages) if has_pages and len(pages) >= 3 else set()
     lines: list[_Line | None] = []  # None marks a blank line
     run: Paragraph | None = None  # a bold run being joined onto lines[-1] (one bold run is one line)
@@ -81,11 +82,12 @@ def clean_pages(pages: list[str], has_pages: bool, table_layout: Layout = "text"
 
     for index, page in enumerate(pages):
         page_no = index + 1 if has_pages else None
+        page_layout = table_layout[index] if isinstance(table_layout, list) else table_layout
         raw_lines = markdown_tables_to_tabs(nfc(page).replace("\r\n", "\n").split("\n"))
         bold_open = False
         for raw, layout in raw_lines:
             if "\t" in raw and raw.strip():
-                push(_Line(raw.rstrip("\n"), page_no, layout=layout or table_layout))
+                push(_Line(raw.rstrip("\n"), page_no, layout=layout or page_layout))
                 bold_open = False
                 continue
             text, md_heading = strip_markup(raw)

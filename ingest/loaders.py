@@ -9,6 +9,7 @@ from pathlib import Path
 from ingest.archive import ArchiveRefused, check_archive
 from ingest.limits import DEFAULT_LIMITS, IngestLimits
 from ingest.pdf_tables import may_hold_rulings, read_table_pages
+from ingest.tables import Layout
 from ingest.text import nfc
 
 logger = logging.getLogger(__name__)
@@ -34,8 +35,18 @@ class RawDocument:
     pages: list[str]
     has_pages: bool
     data: bytes
-    table_layout: str = "text"  # tab-separated rows: "text" (PDF/plain text) or "grid" (.docx cells)
+    # how tab-separated rows came to be (ingest.tables.Layout), for the whole file or one per page:
+    # "text" (PDF/plain text), "grid" (.docx cells), "ruled" (a PDF page's ruled tables, read by pdfplumber)
+    table_layout: Layout | list[Layout] = "text"
     warnings: list[str] = field(default_factory=list)  # what was read less well than it could be, for the report
+
+
+@dataclass
+class _Extracted:
+    pages: list[str]
+    has_pages: bool
+    table_layout: Layout | list[Layout] = "text"
+    warnings: list[str] = field(default_factory=list)
 
 
 def load(path: Path, limits: IngestLimits = DEFAULT_LIMITS) -> RawDocument:
@@ -58,7 +69,7 @@ def load(path: Path, limits: IngestLimits = DEFAULT_LIMITS) -> RawDocument:
     if not data.strip():
         raise IngestError(path, "file is empty")
     try:
-        pages, has_pages, warnings = _read(path, suffix, data, limits)
+        extracted = _read(path, suffix, data, limits)
     except IngestError:
         raise
     except RecursionError as exc:
@@ -66,21 +77,20 @@ def load(path: Path, limits: IngestLimits = DEFAULT_LIMITS) -> RawDocument:
     except Exception as exc:  # noqa: BLE001 - a reader library failing in a way it does not document
         logger.warning("unexpected error while reading %s", path, exc_info=True)
         raise IngestError(path, f"{suffix[1:]} file cannot be read ({type(exc).__name__}: {exc})") from exc
-    pages = [nfc(p) for p in pages]
+    pages = [nfc(p) for p in extracted.pages]
     _check_extracted(path, pages, limits)
     if not any(p.strip() for p in pages):
         raise IngestError(path, "no text could be extracted (image-only or blank document; OCR it first)")
-    return RawDocument(path=path, pages=pages, has_pages=has_pages, data=data,
-                       table_layout="grid" if suffix == ".docx" else "text", warnings=warnings)
+    return RawDocument(path=path, pages=pages, has_pages=extracted.has_pages, data=data,
+                       table_layout=extracted.table_layout, warnings=extracted.warnings)
 
 
-def _read(path: Path, suffix: str, data: bytes, limits: IngestLimits) -> tuple[list[str], bool, list[str]]:
+def _read(path: Path, suffix: str, data: bytes, limits: IngestLimits) -> _Extracted:
     if suffix in (".txt", ".md"):
-        return [_decode_text(path, data, limits)], False, []
+        return _Extracted([_decode_text(path, data, limits)], has_pages=False)
     if suffix == ".pdf":
-        pages, warnings = _read_pdf(path, data, limits)
-        return pages, True, warnings
-    return [_read_docx(path, data, limits)], False, []
+        return _read_pdf(path, data, limits)
+    return _Extracted([_read_docx(path, data, limits)], has_pages=False, table_layout="grid")
 
 
 def _check_extracted(path: Path, pages: list[str], limits: IngestLimits) -> None:
@@ -111,10 +121,10 @@ def _decode_text(path: Path, data: bytes, limits: IngestLimits) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _read_pdf(path: Path, data: bytes, limits: IngestLimits) -> tuple[list[str], list[str]]:
+def _read_pdf(path: Path, data: bytes, limits: IngestLimits) -> _Extracted:
     """pypdf's text of every page; pages holding ruled tables are rewritten from pdfplumber's
-    reading with tab-separated rows (:mod:`ingest.pdf_tables`). Also returns what pdfplumber
-    could not read (those pages keep pypdf's text)."""
+    reading with tab-separated rows (:mod:`ingest.pdf_tables`), their layout "ruled". What
+    pdfplumber could not read keeps pypdf's text and is named in the warnings."""
     import io
 
     from pypdf import PdfReader
@@ -155,7 +165,10 @@ def _read_pdf(path: Path, data: bytes, limits: IngestLimits) -> tuple[list[str],
     tables = read_table_pages(data, str(path), len(pages), ruled)
     for index, text in tables.texts.items():
         pages[index] = text
-    return pages, tables.warnings
+    layout: Layout | list[Layout] = "text"
+    if tables.texts:
+        layout = ["ruled" if index in tables.texts else "text" for index in range(len(pages))]
+    return _Extracted(pages, has_pages=True, table_layout=layout, warnings=tables.warnings)
 
 
 def _read_docx(path: Path, data: bytes, limits: IngestLimits) -> str:

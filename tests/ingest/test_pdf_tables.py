@@ -167,6 +167,40 @@ def test_a_row_continued_on_the_next_page_is_merged_cell_by_cell(tmp_path):
     assert doc.page_at(doc.text.index("Kiểm tra việc thi hành")) == 2
 
 
+def test_a_row_continued_without_a_repeated_header_and_sub_rows_under_a_merged_number(tmp_path):
+    """Only the first row of a page continues the row above; further rows with an empty number
+    cell (a number cell merged over lettered sub-rows) are rows of their own."""
+    from fpdf.fonts import FontFace
+
+    builder = PdfBuilder().page().text("PHỤ LỤC")
+    builder.table([HEADER, ["1", "Hoàn thiện thể chế về", "Sở Tư pháp", "", "Năm"]])
+    builder.page()
+    with builder.pdf.table(col_widths=WIDTHS, headings_style=FontFace(emphasis=""), first_row_as_headings=False,
+                           line_height=6) as table:
+        for values in (["", "tổ chức bộ máy", "", "", "2026"],
+                       ["2", "Đơn giản hóa thủ tục:", "Văn phòng Sở", "", "2026"]):
+            row = table.row()
+            for value in values:
+                row.cell(value)
+        for index, values in enumerate((["a) rà soát quy định", "Văn phòng Sở", "Các phòng", "Quý II/2026"],
+                                        ["b) công bố phương án", "Phòng Pháp chế", "", "Quý III/2026"])):
+            row = table.row()
+            if index == 0:
+                row.cell("", rowspan=2)
+            for value in values:
+                row.cell(value)
+    path = builder.save(tmp_path / "gop_o.pdf")
+    doc = parse_file(path)
+    assert [fields(t) for t in doc.tasks] == [
+        ("1", "Hoàn thiện thể chế về tổ chức bộ máy", "Sở Tư pháp", "", "Năm 2026", "", 1),
+        ("2", "Đơn giản hóa thủ tục:", "Văn phòng Sở", "", "2026", "", 2),
+        ("2 (tiếp)", "a) rà soát quy định", "Văn phòng Sở", "Các phòng", "Quý II/2026", "", 2),
+        ("2 (tiếp 2)", "b) công bố phương án", "Phòng Pháp chế", "", "Quý III/2026", "", 2),
+    ]
+    for task in doc.tasks:
+        assert_verbatim(doc, task)
+
+
 def test_two_tables_and_the_text_between_them_in_reading_order(tmp_path):
     path = (PdfBuilder().page()
             .text("I. MỤC TIÊU")
