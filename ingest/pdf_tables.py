@@ -32,10 +32,18 @@ MIN_COLUMNS = 2
 # tables compares every horizontal edge with every vertical one, and a page of vector art (a map,
 # a chart, a hostile file) holds tens of thousands. A ruled page of a plan holds a few hundred.
 MAX_RULING_OBJECTS = 5_000
+# Share of a page's characters that must read upright, left to right, as the page is shown: pdfplumber
+# reads a page turned by /Rotate as shown, so text lying sideways or upside down comes out reversed or
+# one letter a line; pypdf reads it in its own direction, so such a page keeps pypdf's text.
+MIN_UPRIGHT_SHARE = 0.5
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom (pdfplumber's page coordinates)
 # A straight path segment in a content stream: "x y w h re" or "x y l" (every ruling line is one).
 _RULING_OP_RE = re.compile(rb"[0-9.]\s+(?:re|l)(?=[\s\[\]()<>/%]|$)")
+
+
+class TooManyRulings(ValueError):
+    """A page draws more lines than a page of ruled tables does: tables are not looked for."""
 
 
 @dataclass
@@ -111,9 +119,11 @@ def page_text(page: Any) -> str | None:
     """The page as text with its ruled tables' rows tab-separated; None when it holds none."""
     if not (page.rects or page.lines or page.curves):
         return None  # nothing drawn: no ruled table (and no edges to compute)
-    if len(page.rects) + len(page.lines) + len(page.curves) > MAX_RULING_OBJECTS:
-        raise ValueError(f"{len(page.rects) + len(page.lines) + len(page.curves)} drawn objects, over the "
-                         f"{MAX_RULING_OBJECTS} a page of ruled tables holds")
+    drawn = len(page.rects) + len(page.lines) + len(page.curves)
+    if drawn > MAX_RULING_OBJECTS:
+        raise TooManyRulings(f"{drawn} drawn objects, over the {MAX_RULING_OBJECTS} a page of ruled tables holds")
+    if not _reads_upright(page.chars):
+        return None
     found = []
     for table in page.find_tables():
         rows = table.extract()
@@ -133,6 +143,14 @@ def page_text(page: Any) -> str | None:
         cursor = max(cursor, bottom)
     parts.append(_band_text(page, boxes, cursor, float("inf")))  # below
     return nfc("\n".join(p for p in parts if p))
+
+
+def _reads_upright(chars: list[dict]) -> bool:
+    """Do most characters run left to right, upright, as the page is shown?"""
+    if not chars:
+        return False
+    upright = sum(1 for c in chars if c["upright"] and c["matrix"][0] > 0 and c["matrix"][3] > 0)
+    return upright >= MIN_UPRIGHT_SHARE * len(chars)
 
 
 def table_lines(rows: list[list[str | None]]) -> list[str]:

@@ -218,6 +218,43 @@ def test_two_tables_and_the_text_between_them_in_reading_order(tmp_path):
     assert_verbatim(doc, doc.tasks[0])
 
 
+def _rotated(source: Path, target: Path, degrees: int) -> Path:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for page in PdfReader(source).pages:
+        page.rotate(degrees)
+        writer.add_page(page)
+    with open(target, "wb") as handle:
+        writer.write(handle)
+    return target
+
+
+def test_a_page_shown_sideways_keeps_pypdf_text(tmp_path):
+    """/Rotate turns horizontal text sideways as shown: pdfplumber would read it one letter a line."""
+    path = (PdfBuilder().page().text("PHỤ LỤC").table([HEADER, ["1", "Số hóa hồ sơ", "Văn phòng", "", "2026"]])
+            .save(tmp_path / "thang.pdf"))
+    for degrees in (90, 180, 270):
+        turned = _rotated(path, tmp_path / f"xoay_{degrees}.pdf", degrees)
+        assert load(turned).pages == _pypdf_pages(turned)
+
+
+def test_a_landscape_table_drawn_turned_and_shown_upright_is_read(tmp_path):
+    """A landscape appendix saved as a portrait page whose content is drawn turned, with /Rotate 90."""
+    builder = PdfBuilder().page()
+    with builder.pdf.rotation(90, x=105, y=148.5):
+        builder.pdf.set_xy(-20, 80)
+        builder.pdf.cell(100, 8, "PHỤ LỤC NGANG")
+        for index, values in enumerate([HEADER, ["1", "Số hóa hồ sơ", "Văn phòng", "Các phòng", "Quý IV/2026"]]):
+            builder.pdf.set_xy(-20, 95 + 10 * index)
+            for width, value in zip((15, 80, 40, 40, 30), values):
+                builder.pdf.cell(width, 10, value, border=1)
+    turned = _rotated(builder.save(tmp_path / "ve_xoay.pdf"), tmp_path / "ngang.pdf", 90)
+    doc = parse_file(turned)
+    assert [fields(t) for t in doc.tasks] == [("1", "Số hóa hồ sơ", "Văn phòng", "Các phòng", "Quý IV/2026", "", 1)]
+    assert doc.text.startswith("PHỤ LỤC NGANG\n")
+
+
 def _pypdf_pages(path: Path) -> list[str]:
     """The text the loader produced before it read tables: pypdf's, in NFC."""
     from pypdf import PdfReader
