@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.deadlines import deadline_matches
+from assistant.confidence import DEFAULT_MODEL, Calibrator, evidence_of
 from assistant.docmatch import DocMatcher
 from assistant.draft import Draft
 from assistant.evidence import TermWeights, question_units
@@ -73,6 +74,7 @@ class Assistant:
         self.embedder = self._load_embedder()
         self._lock = threading.Lock()
         self.rewriter = rewriter_from_settings(self.settings)
+        self.calibrator = self._load_calibrator()
         self._state: _State | None = None
         self.ready = False
         if build:
@@ -95,6 +97,17 @@ class Assistant:
                 logger.warning("%s; the service answers with BM25 only", exc)
 
     # -- loading -------------------------------------------------------------
+    def _load_calibrator(self) -> Calibrator | None:
+        """The shipped confidence model, another one, or none ('off': the paths' own checks only)."""
+        choice = self.settings.calibration
+        if choice == "off":
+            return None
+        path = DEFAULT_MODEL if choice == "default" else Path(choice)
+        if not path.exists():
+            logger.warning("no calibration model at %s: answering without calibrated confidence", path)
+            return None
+        return Calibrator.load(path)
+
     def _load_embedder(self) -> Embedder | None:
         try:
             path = resolve_model_path(self.settings.embedding_model, self.settings.data_dir)
@@ -169,6 +182,7 @@ class Assistant:
         query = parse(question)
         query = self._resolve_followup(query, history or [])
         draft = self._answer(query, state, set(doc_ids or []))
+        draft = self._calibrate(query, state, draft)
         if self.rewriter is not None and not draft.abstained and draft.citations:
             rewritten = self.rewriter.rewrite(question, draft.answer, draft.citations)
             if rewritten:
@@ -176,7 +190,36 @@ class Assistant:
         return Answer(
             question=question, answer=draft.answer, abstained=draft.abstained, citations=draft.citations,
             task=draft.task, latency_ms=round((time.perf_counter() - began) * 1000, 2), confidence=round(draft.confidence, 3),
+            path=draft.path, reason=draft.reason, evidence={k: round(v, 4) for k, v in draft.features.items()},
         )
+
+    def _calibrate(self, query: Query, state: "_State", draft: Draft) -> Draft:
+        """Turn an answer's evidence into the probability that it is right; below the fitted
+        threshold, abstain and show the closest passages instead (a wrong answer costs more)."""
+        if draft.abstained:
+            return draft
+        hinted = state.matcher.hinted_docs(query.text)
+        draft.features = evidence_of(draft.path, draft.features, lang=query.lang, plan_named=bool(hinted),
+                                     doc_in_hinted=draft.doc_id in hinted, units=len(query.folded.split()),
+                                     answer_len=len(draft.answer))
+        if self.calibrator is None:
+            return draft
+        draft.confidence = self.calibrator.probability(draft.features)
+        if draft.confidence >= self.calibrator.threshold:
+            return draft
+        english = query.lang == "en"
+        closest = "; ".join(dict.fromkeys(c.source or c.title for c in draft.citations))
+        text = ("The documents do not answer this with enough certainty"
+                if english else "Không tìm thấy câu trả lời đủ chắc chắn trong tài liệu")
+        text += f" (độ tin cậy ước tính {draft.confidence:.0%})." if not english else \
+            f" (estimated confidence {draft.confidence:.0%})."
+        if closest:
+            text += (" Closest passages: " if english else " Đoạn gần nhất: ") + closest + "."
+        logger.info("abstained on %r: %s answer at confidence %.2f < %.2f", query.text[:80], draft.path,
+                    draft.confidence, self.calibrator.threshold)
+        return Draft(text, draft.citations, abstained=True, doc_id=draft.doc_id, path=draft.path,
+                     confidence=draft.confidence, features=draft.features,
+                     reason=f"confidence {draft.confidence:.2f} below the calibrated threshold {self.calibrator.threshold:.2f}")
 
     def _add_units(self, query: Query) -> None:
         from index.segment import _segment
@@ -244,7 +287,8 @@ class Assistant:
             hits = state.index.search(query.search_text, self.settings.top_k)
         elif hinted:
             hits = self._add_content_hits(query, hits, [state.index.docs[d] for d in hinted], filters)
-        return answer_extractive(query, hits, state.index.docs, state.weights, self.settings.abstain_threshold,
+        threshold = self.calibrator.extractive_floor if self.calibrator else self.settings.abstain_threshold
+        return answer_extractive(query, hits, state.index.docs, state.weights, threshold,
                                  ocr_fold=diacritics.ocr_fold, restore=diacritics.repair_ocr)
 
     def _add_content_hits(self, query: Query, hits: list, docs: list[Document], filters: SearchFilters) -> list:

@@ -167,6 +167,7 @@ def answer_extractive(query: Query, hits: list[ScoredChunk], docs: dict[str, Doc
     if not typed or typed[0].cover < threshold:
         return _abstain(query, typed or cands)
     best = typed[0]
+    features = _features(best, typed, hits, wanted is not None)
     doc = best.doc
     task = next((t for t in doc.tasks if t.task_id == best.hit.chunk.task_id and t.start <= best.start < t.end), None)
     if task is not None:  # a task row answers best when shown as a task: "which unit leads …?"
@@ -174,6 +175,7 @@ def answer_extractive(query: Query, hits: list[ScoredChunk], docs: dict[str, Doc
 
         draft = task_draft(query, doc, task, [])
         draft.confidence, draft.path = best.cover, "extractive-task"
+        draft.features = features
         return draft
     start, end = answer_span(doc, best)
     text = doc.text[start:end].strip()
@@ -202,7 +204,17 @@ def answer_extractive(query: Query, hits: list[ScoredChunk], docs: dict[str, Doc
         if 0 <= context_at and start - context_at < 600:
             quote_start = min(quote_start, context_at)
     citation = cite(doc, min(quote_start, start), max(quote_end, end), task_id=best.hit.chunk.task_id)
-    return Draft(answer, [citation], doc_id=doc.doc_id, path="extractive", confidence=best.cover)
+    return Draft(answer, [citation], doc_id=doc.doc_id, path="extractive", confidence=best.cover, features=features)
+
+
+def _features(best: Candidate, typed: list[Candidate], hits: list[ScoredChunk], required: bool) -> dict[str, float]:
+    """What the chosen sentence has going for it: coverage, lead over the next other passage,
+    retrieval score and rank of its chunk, whether a value type was required."""
+    rival = next((c for c in typed[1:] if c.hit.chunk.chunk_id != best.hit.chunk.chunk_id), None)
+    top = max((h.score for h in hits), default=1.0) or 1.0
+    rank = next((i for i, h in enumerate(hits) if h.chunk.chunk_id == best.hit.chunk.chunk_id), len(hits))
+    return {"cover": best.cover, "margin": best.score - rival.score if rival else 1.0,
+            "retrieval": best.hit.score / top, "rank": rank / max(1, len(hits)), "typed_required": float(required)}
 
 
 def _typed_text(c: Candidate) -> str:
@@ -228,4 +240,5 @@ def _abstain(query: Query, cands: list[Candidate]) -> Draft:
         text += (" Nội dung gần nhất: " if query.lang != "en" else " Closest related content: ") + \
             f"{source_label(best.doc)}."
         citations = [cite(best.doc, best.start, best.end)]
-    return Draft(text, citations, abstained=True, path="abstain", confidence=cands[0].cover if cands else 0.0)
+    return Draft(text, citations, abstained=True, path="abstain", confidence=cands[0].cover if cands else 0.0,
+                 reason="no passage holds the kind of value asked" if not cands else "the evidence covers too little of the question")

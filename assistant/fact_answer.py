@@ -62,7 +62,8 @@ def answer_duty(query: Query, docs: list[Document], hinted: set[str], issuer_fol
     if query.lang == "en":
         prefix = f"According to {source_label(doc)}, the duties of “{fact.unit}” are:"
     answer = fit([prefix, shorten(duties, 600 - len(prefix))])
-    return Draft(answer, [cite(doc, fact.start, fact.end)], doc_id=doc.doc_id, path="duty", confidence=0.9)
+    return Draft(answer, [cite(doc, fact.start, fact.end)], doc_id=doc.doc_id, path="duty", confidence=0.9,
+                 features={"cover": min(1.0, score), "margin": score - (matches[1][0] if len(matches) > 1 else 0.0)})
 
 
 _META_ORDER = ("number", "date", "issuer", "signer", "proposal", "effective", "recipients")
@@ -78,16 +79,27 @@ def answer_metadata(query: Query, docs: list[Document], ranked_docs: list[str]) 
         return None  # "tờ trình" in a question about content
     doc = next(d for d in docs if d.doc_id == ranked_docs[0])
     english = query.lang == "en"
-    parts = [part for intent in wanted if (part := _meta_part(doc, intent, english)) is not None]
-    if not parts:
+    parts = [(intent, _meta_part(doc, intent, english)) for intent in wanted]
+    found = [(text, span) for _, part in parts if part is not None for text, span in [part]]
+    if not found:
         return None
+    missing = [_MISSING_EN[i] if english else _MISSING_VI[i] for i, part in parts if part is None]
     label = source_label(doc)
-    head = f"{label}:" if not english else f"{label}:"
-    answer = fit([head] + [text for text, _ in parts], sep=" ")
-    citations = _unique([cite(doc, *span) for _, span in parts if span])
+    sentences = [text for text, _ in found]
+    if missing:  # every part asked is answered or named as not found
+        sentences.append(("The document does not state " if english else "Văn bản không ghi ") + ", ".join(missing) + ".")
+    answer = fit([f"{label}:"] + sentences, sep=" ")
+    citations = _unique([cite(doc, *span) for _, span in found if span])
     if not citations:
         return None
-    return Draft(answer, citations, doc_id=doc.doc_id, path="metadata", confidence=0.9)
+    return Draft(answer, citations, doc_id=doc.doc_id, path="metadata", confidence=0.9,
+                 features={"fields_ratio": len(found) / len(wanted)})
+
+
+_MISSING_VI = {"number": "số hiệu", "date": "ngày ban hành", "issuer": "cơ quan ban hành", "signer": "người ký",
+               "proposal": "cơ quan đề nghị", "effective": "thời điểm có hiệu lực", "recipients": "nơi nhận"}
+_MISSING_EN = {"number": "its number", "date": "its date", "issuer": "its issuer", "signer": "who signed it",
+               "proposal": "whose proposal it answers", "effective": "when it takes effect", "recipients": "its recipients"}
 
 
 def _asks_about_document(query: Query) -> bool:
@@ -221,7 +233,8 @@ def answer_references(query: Query, docs: list[Document], ranked_docs: list[str]
     lead = f"{source_label(doc)} " + ("thực hiện theo / căn cứ: " if chosen[0].relation == "implements" else "nêu: ")
     answer = fit([lead + "; ".join(items) + "."])
     citations = _citations_for(doc, chosen)
-    return Draft(answer, citations, doc_id=doc.doc_id, path="references", confidence=0.85)
+    return Draft(answer, citations, doc_id=doc.doc_id, path="references", confidence=0.85,
+                 features={"cover": min(1.0, best_overlap / 3)})
 
 
 _KIND_WORDS = "ke hoach|quyet dinh|nghi quyet|chi thi|nghi dinh|thong tu|luat|ket luan|cong van|van ban"

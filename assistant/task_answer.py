@@ -82,6 +82,10 @@ def answer_task(query: Query, docs: list[Document], hinted: set[str]) -> Draft |
         doc, task = tasks[0]
         others = [(d, path) for d, path, *_ in sections if d.doc_id != doc.doc_id][:4]
         draft = task_draft(query, doc, task, others)
+        overlap = _topic_overlap(query, f"{task.content} {task_context(doc, task)}")
+        rival = max((_topic_overlap(query, f"{t.content} {task_context(d, t)}") for d, t in tasks[1:]), default=0.0)
+        draft.features.update({"cover": overlap, "margin": overlap - rival if len(tasks) > 1 else 1.0,
+                               "rank": float(task.task_id != ref)})
         same_id = [d for d, _ in tasks[1:] if d.doc_id != doc.doc_id]
         if same_id and not hinted:
             note = (f" (Nhiệm vụ {ref} cũng có trong: " if query.lang != "en" else f" (Task {ref} also exists in: ") + \
@@ -193,8 +197,11 @@ def task_draft(query: Query, doc: Document, task: Task, others: list[tuple[Docum
     if missing_asked:  # keep the asked fields whole: shorten the task's content instead
         lines[0] = head.replace(shorten(task.content, 170), shorten(task.content, 60))
         answer = fit(lines)
+    asked_fields = [f for f in asked if f in values]
+    found = sum(1 for f in asked_fields if values[f])
+    features = {"fields_ratio": found / len(asked_fields) if asked_fields else 1.0}
     return Draft(answer, [cite(doc, task.start, task.end, task_id=task.task_id, task=task)], task=task_info(doc, task),
-                 doc_id=doc.doc_id, path="task", confidence=1.0)
+                 doc_id=doc.doc_id, path="task", confidence=1.0, features=features)
 
 
 _ITEM_MARK_RE = re.compile(r"(^|;\s*)[-+•]\s+")
@@ -246,7 +253,8 @@ def answer_task_list(query: Query, docs: list[Document], hinted: set[str]) -> Dr
     if shown < len(selected):
         answer = fit(lines[: shown + 1] + [f"… và {len(selected) - shown} nhiệm vụ khác (xem `cchc tasks`)."])
     citations = [cite(d, t.start, t.end, task_id=t.task_id) for d, t in selected[:8]]
-    return Draft(answer, citations, doc_id=selected[0][0].doc_id, path="task-list", confidence=0.9)
+    return Draft(answer, citations, doc_id=selected[0][0].doc_id, path="task-list", confidence=0.9,
+                 features={"fields_ratio": 1.0, "rank": min(1.0, len(selected) / 20)})
 
 
 def _lead_units_named(query: Query, candidates: list[tuple[Document, Task]]) -> list[str]:
@@ -305,4 +313,7 @@ def answer_task_by_content(query: Query, docs: list[Document], hinted: set[str],
     rival = next((c for c, d, t in scored[1:] if fold(t.content) != fold(task.content) or d.doc_id != doc.doc_id), 0.0)
     if best < min_cover or best - rival < margin:
         return None
-    return task_draft(query, doc, task, [])
+    draft = task_draft(query, doc, task, [])
+    draft.path = "task-content"
+    draft.features.update({"cover": best, "margin": best - rival})
+    return draft
