@@ -161,7 +161,8 @@ class Assistant:
             index = self.index_store.load(docs, self.segmenter, self.embedder, dense_weight=self.settings.dense_weight,
                                           restore=diacritics.restore_diacritics)
         texts = [c.text + " " + (diacritics.ocr_fold(c.text) if d.ocr_damaged else "") for d in docs for c in d.chunks]
-        state = _State(docs, index, DocMatcher(docs, issuer_fold=_issuer_fold), TermWeights(texts))
+        owners = [d.doc_id for d in docs for _ in d.chunks]
+        state = _State(docs, index, DocMatcher(docs, issuer_fold=_issuer_fold), TermWeights(texts, owners))
         with self._lock:
             self._state = state
             self.ready = True

@@ -19,6 +19,7 @@ from assistant.query import Query
 from index.hybrid import ScoredChunk
 from ingest.model import Document
 from ingest.structure import split_sentences
+from assistant.lexicon import ASKS_FOR_DOCUMENT  # noqa: F401
 
 _PERCENT_RE = re.compile(r"\d+(?:[.,]\d+)?\s*%")
 _NUMBER_RE = re.compile(r"\b\d+\b")
@@ -27,11 +28,6 @@ _DATE_RE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{4})?\b|\bquý\s+[IV]+|\bquy\s+[i
 _DOCNUM_RE = re.compile(r"\d+(?:/\d{4})?/[A-ZĐ][A-Za-zĐđ\-]+|\d+-[A-Z]+/[A-Z]+")
 MAX_SENTENCE = 520
 MAX_PAIR = 400  # two consecutive sentences of a chunk are also a candidate up to this length
-# "Quyết định nào …", "văn bản số mấy", "which decision": the answer is a document number
-# ("cơ quan nào" is not: it asks for a body)
-_ASKS_FOR_DOCUMENT = re.compile(
-    r"\b(?:quyet dinh|ke hoach|van ban|chi thi|nghi quyet|nghi dinh|thong tu|cong van)\s+(?:so\s+)?(?:nao|may)\b"
-    r"|\bwhich\s+(?:decision|plan|document|directive|resolution|decree|circular)\b")
 
 
 @dataclass
@@ -93,7 +89,7 @@ def _type_bonus(query: Query, text: str) -> float:
         bonus += 0.15 if _PERCENT_RE.search(text) else (0.05 if _NUMBER_RE.search(text) else -0.1)
     if "deadline" in query.intents:
         bonus += 0.15 if _DATE_RE.search(text) else -0.05
-    if query.doc_kinds and _ASKS_FOR_DOCUMENT.search(query.folded):
+    if query.doc_kinds and ASKS_FOR_DOCUMENT.search(query.folded):
         bonus += 0.15 if _DOCNUM_RE.search(text) else -0.05
     return bonus
 

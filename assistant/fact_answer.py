@@ -11,9 +11,9 @@ from assistant.evidence import terms
 from assistant.query import Query, contains
 from ingest.model import Document, Fact, Reference
 from ingest.text import fold
+from assistant.lexicon import ISSUER_CUES, KIND_WORDS, MISSING_EN, MISSING_VI, ROLE_WORDS, UNIT_GENERIC  # noqa: F401
 
 _SYL_RE = re.compile(r"[a-z0-9]+")
-_UNIT_GENERIC = {"xa", "phong", "so", "cac", "va", "thuoc", "ubnd", "don", "vi", "cua", "ban"}
 
 
 def _longest_run(unit: list[str], question: list[str]) -> int:
@@ -37,7 +37,7 @@ def match_unit(query: Query, facts: list[tuple[Document, Fact]]) -> list[tuple[f
         if not unit_syl:
             continue
         run = _longest_run(unit_syl, q_syl)
-        distinctive = [s for s in unit_syl[:run] if s not in _UNIT_GENERIC]
+        distinctive = [s for s in unit_syl[:run] if s not in UNIT_GENERIC]
         if run == len(unit_syl) or (run >= 4 and distinctive):
             scored.append((run / len(unit_syl) + run * 0.1, doc, fact))
     scored.sort(key=lambda x: -x[0])
@@ -83,7 +83,7 @@ def answer_metadata(query: Query, docs: list[Document], ranked_docs: list[str]) 
     found = [(text, span) for _, part in parts if part is not None for text, span in [part]]
     if not found:
         return None
-    missing = [_MISSING_EN[i] if english else _MISSING_VI[i] for i, part in parts if part is None]
+    missing = [MISSING_EN[i] if english else MISSING_VI[i] for i, part in parts if part is None]
     label = source_label(doc)
     sentences = [text for text, _ in found]
     if missing:  # every part asked is answered or named as not found
@@ -94,12 +94,6 @@ def answer_metadata(query: Query, docs: list[Document], ranked_docs: list[str]) 
         return None
     return Draft(answer, citations, doc_id=doc.doc_id, path="metadata", confidence=0.9,
                  features={"fields_ratio": len(found) / len(wanted)})
-
-
-_MISSING_VI = {"number": "số hiệu", "date": "ngày ban hành", "issuer": "cơ quan ban hành", "signer": "người ký",
-               "proposal": "cơ quan đề nghị", "effective": "thời điểm có hiệu lực", "recipients": "nơi nhận"}
-_MISSING_EN = {"number": "its number", "date": "its date", "issuer": "its issuer", "signer": "who signed it",
-               "proposal": "whose proposal it answers", "effective": "when it takes effect", "recipients": "its recipients"}
 
 
 def _asks_about_document(query: Query) -> bool:
@@ -167,9 +161,6 @@ def _unique(citations):
     return out
 
 
-_ROLE_WORDS = ("TRUONG", "CHU TICH", "GIAM DOC", "PHO", "KT.", "TM.", "TL.", "Q.", "CHANH", "BI THU", "THU TRUONG")
-
-
 def _signature_block_start(text: str, signer_start: int) -> int:
     """Start of the signature title lines (``KT. TRƯỞNG BAN / PHÓ TRƯỞNG BAN``) above the name.
 
@@ -184,7 +175,7 @@ def _signature_block_start(text: str, signer_start: int) -> int:
         line = text[prev_end + 1:pos].strip()
         letters = [c for c in line if c.isalpha()]
         is_role = (line and letters and all(c.isupper() for c in letters) and len(line) <= 60
-                   and any(w in fold(line).upper() for w in _ROLE_WORDS))
+                   and any(w in fold(line).upper() for w in ROLE_WORDS))
         if is_role:
             role_start = prev_end + 1
         elif role_start is not None:
@@ -193,10 +184,6 @@ def _signature_block_start(text: str, signer_start: int) -> int:
             break
         pos = prev_end + 1
     return role_start if role_start is not None else lines_end
-
-
-_ISSUER_CUES = {"thu tuong": ("ttg",), "chinh phu": ("cp", "ttg"), "ubnd tinh": ("ubnd",), "uy ban nhan dan tinh": ("ubnd",),
-                "tinh uy": ("tu",), "bo chinh tri": ("tw",), "trung uong": ("tw",), "hdnd": ("hdnd",), "quoc hoi": ("qh",)}
 
 
 def answer_references(query: Query, docs: list[Document], ranked_docs: list[str]) -> Draft | None:
@@ -209,7 +196,7 @@ def answer_references(query: Query, docs: list[Document], ranked_docs: list[str]
     refs = [r for r in doc.references if r.kind in query.doc_kinds]
     if not refs:
         return None
-    codes = [c for cue, cs in _ISSUER_CUES.items() if contains(query.folded, cue) for c in cs]
+    codes = [c for cue, cs in ISSUER_CUES.items() if contains(query.folded, cue) for c in cs]
     if codes:
         refs = [r for r in refs if any(_issued_by(r, c) for c in codes)] or []
     if not refs:
@@ -219,7 +206,7 @@ def answer_references(query: Query, docs: list[Document], ranked_docs: list[str]
     implements = [r for r in refs if r.relation == "implements"]
     title_words = set(terms(f"{doc.metadata.title} {doc.metadata.issuer}"))
     topic = set(terms(query.text)) - title_words - {"ke", "hoach", "quyet", "dinh", "nghi", "quyet", "thu", "tuong", "chinh", "phu",
-                                       "ubnd", "tinh", "can", "cu", "thuc", "hien", "theo", "nam", "2026", "cchc"}
+                                       "ubnd", "tinh", "can", "cu", "thuc", "hien", "theo", "nam", "cchc"}
     scored = sorted(refs, key=lambda r: -len(topic & set(terms(r.text))))
     best_overlap = len(topic & set(terms(scored[0].text)))
     plural = any(contains(query.folded, w) for w in ("nhung", "cac", "which plans", "which documents"))
@@ -237,18 +224,15 @@ def answer_references(query: Query, docs: list[Document], ranked_docs: list[str]
                  features={"cover": min(1.0, best_overlap / 3)})
 
 
-_KIND_WORDS = "ke hoach|quyet dinh|nghi quyet|chi thi|nghi dinh|thong tu|luat|ket luan|cong van|van ban"
-
-
 def asks_for_document(query: Query) -> bool:
     """'Quyết định nào…', 'những kế hoạch nào', 'căn cứ …', 'which decision…'."""
     if not query.doc_kinds and "van ban" not in query.folded:
         return False
-    if re.search(rf"\b({_KIND_WORDS})\s+(?:so\s+)?(?:nao|gi|may|bao nhieu)\b", query.folded):
+    if re.search(rf"\b({KIND_WORDS})\s+(?:so\s+)?(?:nao|gi|may|bao nhieu)\b", query.folded):
         return True
     if re.search(r"\bwhich\s+(decision|plan|resolution|directive|decree|document)", query.folded):
         return True
-    return re.search(r"\b(nhung|cac)\s+(" + _KIND_WORDS + r")\s+nao\b", query.folded) is not None
+    return re.search(r"\b(nhung|cac)\s+(" + KIND_WORDS + r")\s+nao\b", query.folded) is not None
 
 
 def _issued_by(ref: Reference, code: str) -> bool:

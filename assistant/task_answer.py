@@ -17,11 +17,7 @@ from assistant.query import Query, contains
 from assistant.schema import TaskInfo
 from ingest.model import Document, Task
 from ingest.text import fold
-
-FIELD_LABELS_VI = {"lead": "Chủ trì", "cooperating": "Phối hợp", "product": "Sản phẩm", "deadline": "Thời gian thực hiện"}
-FIELD_LABELS_EN = {"lead": "Lead unit (chủ trì)", "cooperating": "Cooperating units (phối hợp)",
-                   "product": "Product (sản phẩm)", "deadline": "Timeline (thời gian thực hiện)"}
-FIELD_ORDER = ["lead", "deadline", "product", "cooperating"]
+from assistant.lexicon import EXPLICIT_FIELD, FIELD_LABELS_EN, FIELD_LABELS_VI, FIELD_ORDER, FIELD_WORDS, GENERIC_LABEL_WORDS, LIST_CUES, RECORD_NOUN  # noqa: F401
 
 
 def find_tasks(docs: list[Document], task_ref: str) -> list[tuple[Document, Task]]:
@@ -129,13 +125,9 @@ def _others_line(ref: str, others: list[tuple[Document, str]], english: bool) ->
     return f"Ngoài ra, {ref} còn là mục “{' / '.join(titles)}” trong kế hoạch của: {issuers}."
 
 
-_RECORD_NOUN = {"task": ("Nhiệm vụ", "Task"), "procedure": ("Thủ tục", "Procedure"), "target": ("Chỉ tiêu", "Target"),
-                "step": ("", "")}
-
-
 def _record_name(task: Task, english: bool) -> str:
     """'Nhiệm vụ III.5', 'Thủ tục A.2', 'Bước 3' (a step's id already names it)."""
-    noun = _RECORD_NOUN.get(task.kind, _RECORD_NOUN["task"])[1 if english else 0]
+    noun = RECORD_NOUN.get(task.kind, RECORD_NOUN["task"])[1 if english else 0]
     if task.task_id.split(".")[-1].lower().startswith(("bước", "buoc")) or not noun:
         return task.task_id if not english else task.task_id.replace("Bước", "Step")
     return f"{noun} {task.task_id}"
@@ -158,14 +150,10 @@ def _asked_extras(query: Query, task: Task) -> list[str]:
     """Other columns the question names by a word of their header ("mã số", "lĩnh vực", "căn cứ")."""
     out = []
     for label, value in task.extra.items():
-        words = [w for w in fold(label).replace("/", " ").split() if len(w) > 2 and w not in _GENERIC_LABEL_WORDS]
+        words = [w for w in fold(label).replace("/", " ").split() if len(w) > 2 and w not in GENERIC_LABEL_WORDS]
         if value and words and any(contains(query.folded, w) for w in words):
             out.append(label)
     return out
-
-
-_GENERIC_LABEL_WORDS = {"ten", "cua", "cac", "va", "theo", "quy", "dinh", "thuc", "hien", "tthc", "thu", "tuc", "hanh",
-                        "chinh", "noi", "dung", "ban", "nay"}
 
 
 def task_draft(query: Query, doc: Document, task: Task, others: list[tuple[Document, str]]) -> Draft:
@@ -216,14 +204,10 @@ def normalise_unit(text: str) -> str:
     return fold(text).strip(" -;.")
 
 
-_LIST_CUES = ("nhung nhiem vu nao", "cac nhiem vu nao", "nhiem vu nao", "which tasks", "what tasks", "liet ke nhiem vu",
-              "cac nhiem vu")
-
-
 def answer_task_list(query: Query, docs: list[Document], hinted: set[str]) -> Draft | None:
     """'Những nhiệm vụ nào phải hoàn thành trong Quý III/2026?', 'Phòng X chủ trì những nhiệm vụ nào?':
     a list of task records filtered by deadline and/or lead unit."""
-    if not any(contains(query.folded, cue) for cue in _LIST_CUES) or query.task_ref:
+    if not any(contains(query.folded, cue) for cue in LIST_CUES) or query.task_ref:
         return None
     candidates = [(d, t) for d in docs for t in d.tasks if not hinted or d.doc_id in hinted]
     if not candidates:
@@ -268,26 +252,13 @@ def _lead_units_named(query: Query, candidates: list[tuple[Document, Task]]) -> 
     return sorted(units, key=len, reverse=True)[:2]
 
 
-# Words every task-field question uses; they are credited to every task alike.
-_FIELD_WORDS = ("nhiệm vụ cơ quan đơn vị nào ai chủ trì phối hợp thực hiện thời gian thời hạn hoàn thành sản phẩm "
-                "kết quả khi nào bao giờ là gì và những do được giao bước mất bao lâu mấy ngày bao nhiêu biểu mẫu dùng "
-                # and the words that point at a plan or its appendix
-                "theo phụ lục danh mục kèm theo ban hành quyết định kế hoạch thủ tướng chính phủ ủy ban nhân dân "
-                "ubnd tỉnh thành phố bộ sở của")
-
-
-_EXPLICIT_FIELD = re.compile(r"\b(?:chu tri|phoi hop|phu trach|san pham|thoi gian|thoi han|han chot|khi nao|bao gio"
-                             r"|thuc hien|bao lau|may ngay|bao nhieu ngay|bieu mau|mau so|ket qua"
-                             r"|lead|leads|cooperat\w*|due|deadline|product|carries out|carried out|how long|form)\b")
-
-
 def answer_task_by_content(query: Query, docs: list[Document], hinted: set[str], weights, *,
                            min_cover: float = 0.6, margin: float = 0.2) -> Draft | None:
     """A task named by what it is about ("ai chủ trì nhiệm vụ phối hợp kiểm tra việc thi hành
     Luật …"), not by its number: the task row whose content covers the question best, when it
     covers nearly all of it and clearly better than any other row of a different task."""
     asked = {"lead", "cooperating", "deadline", "product"} & set(query.fields)
-    if not asked or query.task_ref or not query.units or not _EXPLICIT_FIELD.search(query.folded):
+    if not asked or query.task_ref or not query.units or not EXPLICIT_FIELD.search(query.folded):
         return None  # "kèm theo kế hoạch của cơ quan nào" asks about the plan, not a task's lead
     pool = [(d, t) for d in docs if (not hinted or d.doc_id in hinted) for t in d.tasks if t.content]
     if not pool:
@@ -297,7 +268,7 @@ def answer_task_by_content(query: Query, docs: list[Document], hinted: set[str],
     # the words naming the plan and the field asked are common to every row: judge on the rest
     content_units: dict[str, list[str]] = {}
     for d in {d.doc_id: d for d, _ in pool}.values():
-        common = f"{d.metadata.naming_text()} {_FIELD_WORDS}"
+        common = f"{d.metadata.naming_text()} {FIELD_WORDS}"
         content_units[d.doc_id] = [u for u in units if coverage([u], common, weights, accented=accented) == 0]
     scored = []
     for doc, task in pool:
