@@ -18,13 +18,12 @@ from assistant.confidence import DEFAULT_MODEL, Calibrator, evidence_of
 from assistant.docmatch import DocMatcher
 from assistant.draft import Draft
 from assistant.evidence import TermWeights, question_units
-from assistant.extractive import answer_extractive
 from assistant.llm import rewriter_from_settings
-from assistant.fact_answer import answer_duty, answer_metadata, answer_references
 from assistant.query import Query, parse
 from assistant.schema import (Answer, DocumentDetail, DocumentInfo, SearchHit, SectionInfo, TaskInfo, Turn)
 from assistant.settings import Settings, get_settings
-from assistant.task_answer import answer_task, answer_task_by_content, answer_task_list, task_info
+from assistant.paths import PATHS, Context
+from assistant.task_answer import task_info
 from index.embedder import Embedder, EmbeddingModelError, resolve_model_path
 from index.hybrid import HybridIndex, ScoredChunk, SearchFilters
 from index.segment import Segmenter
@@ -192,6 +191,7 @@ class Assistant:
             question=question, answer=draft.answer, abstained=draft.abstained, citations=draft.citations,
             task=draft.task, latency_ms=round((time.perf_counter() - began) * 1000, 2), confidence=round(draft.confidence, 3),
             path=draft.path, reason=draft.reason, evidence={k: round(v, 4) for k, v in draft.features.items()},
+            declined=draft.declined,
         )
 
     def _calibrate(self, query: Query, state: "_State", draft: Draft) -> Draft:
@@ -219,7 +219,7 @@ class Assistant:
         logger.info("abstained on %r: %s answer at confidence %.2f < %.2f", query.text[:80], draft.path,
                     draft.confidence, self.calibrator.threshold)
         return Draft(text, draft.citations, abstained=True, doc_id=draft.doc_id, path=draft.path,
-                     confidence=draft.confidence, features=draft.features,
+                     confidence=draft.confidence, features=draft.features, declined=draft.declined,
                      reason=f"confidence {draft.confidence:.2f} below the calibrated threshold {self.calibrator.threshold:.2f}")
 
     def _add_units(self, query: Query) -> None:
@@ -264,63 +264,21 @@ class Assistant:
                          abstained=True, path="unknown-org")
         hinted = state.matcher.hinted_docs(query.text) & {d.doc_id for d in docs} if not only_docs else set(only_docs)
         ranked = [m.doc_id for m in state.matcher.match(query.text) if m.doc_id in {d.doc_id for d in docs}]
-        if query.task_ref:
-            draft = answer_task(query, docs, hinted)
-            if draft is not None:
-                return draft
-        draft = answer_task_list(query, docs, hinted)
-        if draft is not None:
-            return draft
-        if not query.task_ref and {"lead", "cooperating", "deadline", "product"} & set(query.fields) \
-                and any(d.tasks for d in docs if not hinted or d.doc_id in hinted):
-            self._add_units(query)
-            draft = answer_task_by_content(query, docs, hinted, state.weights)
-            if draft is not None:
-                return draft
-        for path in (self._metadata_path, self._references_path, self._duty_path):
-            draft = path(query, docs, hinted, ranked)
-            if draft is not None:
-                return draft
-        self._add_units(query)  # segmentation is only needed to judge extractive evidence
-        filters = SearchFilters(doc_ids=hinted or None)
-        hits = state.index.search(query.search_text, self.settings.top_k, filters)
-        if hinted and not hits:
-            hits = state.index.search(query.search_text, self.settings.top_k)
-        elif hinted:
-            hits = self._add_content_hits(query, hits, [state.index.docs[d] for d in hinted], filters)
-        threshold = self.calibrator.extractive_floor if self.calibrator else self.settings.abstain_threshold
-        return answer_extractive(query, hits, state.index.docs, state.weights, threshold,
-                                 ocr_fold=diacritics.ocr_fold, restore=diacritics.repair_ocr)
-
-    def _add_content_hits(self, query: Query, hits: list, docs: list[Document], filters: SearchFilters) -> list:
-        """Inside the plan the question names, the words naming it (title, issuer, number)
-        match its header and headings best and crowd out the passage asked about; a second,
-        BM25-only search without them brings that passage in. Its hits join at the lowest
-        retrieval score, so they win only on coverage of the question."""
-        naming = {w for d in docs for w in fold(d.metadata.naming_text()).split()}
-        words = query.search_text.split()
-        content = [w for w in words if fold(w).strip(".,;:?!()\"“”") not in naming]
-        if len(content) < 2 or len(content) == len(words):
-            return hits
-        extra = self.state.index.search(" ".join(content), self.settings.top_k, filters, use_dense=False)
-        known = {h.chunk.chunk_id for h in hits}
-        floor = min((h.score for h in hits), default=0.0)
-        return hits + [ScoredChunk(h.chunk, floor, h.sparse, h.dense) for h in extra if h.chunk.chunk_id not in known]
-
-    def _metadata_path(self, query, docs, hinted, ranked):
-        order = [d for d in ranked if d in hinted] or ranked
-        if not order and len(docs) == 1:
-            order = [docs[0].doc_id]
-        return answer_metadata(query, docs, order)
-
-    def _references_path(self, query, docs, hinted, ranked):
-        order = [d for d in ranked if d in hinted] or ranked
-        return answer_references(query, docs, order)
-
-    def _duty_path(self, query, docs, hinted, ranked):
-        if "duty" not in query.intents:
-            return None
-        return answer_duty(query, docs, hinted, _issuer_fold)
+        ctx = Context(docs=docs, hinted=hinted, ranked=ranked, index=state.index, weights=state.weights,
+                      matcher=state.matcher, settings=self.settings, add_units=self._add_units,
+                      extractive_threshold=self.calibrator.extractive_floor if self.calibrator
+                      else self.settings.abstain_threshold)
+        for path in PATHS:
+            if not path.applies(query):
+                continue
+            outcome = path.answer(query, ctx)
+            if outcome.draft is not None:
+                outcome.draft.declined = dict(ctx.declined)
+                logger.info("%s answered %r%s", path.name, query.text[:60],
+                            f" (declined: {ctx.declined})" if ctx.declined else "")
+                return outcome.draft
+            ctx.declined[path.name] = outcome.reason
+        raise AssertionError("the extractive path always answers or abstains")
 
     # -- browsing ------------------------------------------------------------
     def search(self, query: str, k: int = 10, doc_id: str | None = None) -> list[SearchHit]:

@@ -20,6 +20,7 @@ class Draft:
     path: str = ""  # which answer path produced it, for logs and tests
     features: dict[str, float] = field(default_factory=dict)  # evidence the confidence model reads
     reason: str = ""  # why it abstains, when it does
+    declined: dict[str, str] = field(default_factory=dict)  # paths tried before it, and why each declined
 
 
 def shorten(text: str, limit: int) -> str:

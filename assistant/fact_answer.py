@@ -11,7 +11,7 @@ from assistant.evidence import terms
 from assistant.query import Query, contains
 from ingest.model import Document, Fact, Reference
 from ingest.text import fold
-from assistant.lexicon import ISSUER_CUES, KIND_WORDS, MISSING_EN, MISSING_VI, ROLE_WORDS, UNIT_GENERIC  # noqa: F401
+from assistant.lexicon import META_ORDER, ISSUER_CUES, KIND_WORDS, MISSING_EN, MISSING_VI, ROLE_WORDS, UNIT_GENERIC  # noqa: F401
 
 _SYL_RE = re.compile(r"[a-z0-9]+")
 
@@ -66,13 +66,12 @@ def answer_duty(query: Query, docs: list[Document], hinted: set[str], issuer_fol
                  features={"cover": min(1.0, score), "margin": score - (matches[1][0] if len(matches) > 1 else 0.0)})
 
 
-_META_ORDER = ("number", "date", "issuer", "signer", "proposal", "effective", "recipients")
 
 
 def answer_metadata(query: Query, docs: list[Document], ranked_docs: list[str]) -> Draft | None:
     """What identifies the document the question names, several parts at once: number, date,
     issuer, signer and role, the proposal it answers, when it takes effect, its recipients."""
-    wanted = [i for i in _META_ORDER if i in query.intents]
+    wanted = [i for i in META_ORDER if i in query.intents]
     if not wanted or not ranked_docs:
         return None
     if wanted == ["proposal"] and "to trinh" in query.folded and not _asks_about_document(query):

@@ -168,6 +168,8 @@ ASKS_FOR_DOCUMENT = re.compile(
 
 # -- from fact_answer -------------------------------------------------------------------------------
 UNIT_GENERIC = {"xa", "phong", "so", "cac", "va", "thuoc", "ubnd", "don", "vi", "cua", "ban"}
+# The parts of a document's identity a metadata answer gives, in the order it gives them
+META_ORDER = ("number", "date", "issuer", "signer", "proposal", "effective", "recipients")
 MISSING_VI = {"number": "số hiệu", "date": "ngày ban hành", "issuer": "cơ quan ban hành", "signer": "người ký",
                "proposal": "cơ quan đề nghị", "effective": "thời điểm có hiệu lực", "recipients": "nơi nhận"}
 MISSING_EN = {"number": "its number", "date": "its date", "issuer": "its issuer", "signer": "who signed it",

@@ -56,6 +56,7 @@ class Answer(BaseModel):
     path: str = Field("", description="which answer path produced it")
     reason: str = Field("", description="why the assistant abstained, when it did")
     evidence: dict[str, float] = Field(default_factory=dict, description="the features the confidence was computed from")
+    declined: dict[str, str] = Field(default_factory=dict, description="answer paths tried first, and why each declined")
 
 
 class Turn(BaseModel):

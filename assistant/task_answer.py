@@ -204,10 +204,15 @@ def normalise_unit(text: str) -> str:
     return fold(text).strip(" -;.")
 
 
+def wants_task_list(query: Query) -> bool:
+    """'Những nhiệm vụ nào …', 'which tasks …' (and no single task named)."""
+    return query.task_ref is None and any(contains(query.folded, cue) for cue in LIST_CUES)
+
+
 def answer_task_list(query: Query, docs: list[Document], hinted: set[str]) -> Draft | None:
     """'Những nhiệm vụ nào phải hoàn thành trong Quý III/2026?', 'Phòng X chủ trì những nhiệm vụ nào?':
     a list of task records filtered by deadline and/or lead unit."""
-    if not any(contains(query.folded, cue) for cue in LIST_CUES) or query.task_ref:
+    if not wants_task_list(query):
         return None
     candidates = [(d, t) for d in docs for t in d.tasks if not hinted or d.doc_id in hinted]
     if not candidates:
