@@ -16,10 +16,19 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-PATHS = ("task", "task-content", "task-list", "metadata", "references", "duty", "extractive", "extractive-task",
-         "section")
+PATHS = ("task-content", "metadata", "references", "duty", "extractive", "extractive-task", "section")
 NUMERIC = ("cover", "margin", "retrieval", "rank", "typed_required", "fields_ratio", "plan_named", "doc_in_hinted",
-           "lang_en", "lang_noaccent", "units", "answer_len")
+           "plan_exact", "lang_en", "lang_noaccent", "units", "answer_len")
+
+
+def calibrated(path: str, evidence: dict[str, float]) -> bool:
+    """Is this answer judged by the model? Not a record named by its id or a list of records
+    filtered by a field (exact lookups), nor the parts of a document named by its number: those
+    are right when they are found at all, and the labelled sets hold too few of each kind to
+    teach a model otherwise. Everything that rests on how well words cover words is."""
+    if path not in PATHS:
+        return False
+    return not (path == "metadata" and evidence.get("plan_exact"))
 FEATURES = tuple(f"path:{p}" for p in PATHS) + NUMERIC
 DEFAULT_MODEL = Path(__file__).resolve().parent / "data" / "calibration.json"
 
@@ -31,11 +40,11 @@ def feature_vector(evidence: dict[str, float]) -> list[float]:
 
 
 def evidence_of(path: str, features: dict[str, float], *, lang: str, plan_named: bool, doc_in_hinted: bool,
-                units: int, answer_len: int) -> dict[str, float]:
+                plan_exact: bool, units: int, answer_len: int) -> dict[str, float]:
     """All the evidence of one answer: the path's own features and what the assistant knows."""
     out = {f"path:{path}": 1.0} if path in PATHS else {}
     out.update(features)
-    out.update({"plan_named": float(plan_named), "doc_in_hinted": float(doc_in_hinted),
+    out.update({"plan_named": float(plan_named), "doc_in_hinted": float(doc_in_hinted), "plan_exact": float(plan_exact),
                 "lang_en": float(lang == "en"), "lang_noaccent": float(lang == "vi-noaccent"),
                 "units": math.log1p(units), "answer_len": math.log1p(answer_len)})
     return out

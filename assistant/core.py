@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.deadlines import deadline_matches
-from assistant.confidence import DEFAULT_MODEL, Calibrator, evidence_of
-from assistant.docmatch import DocMatcher
+from assistant.confidence import DEFAULT_MODEL, Calibrator, calibrated, evidence_of
+from assistant.docmatch import EXACT_MATCH_SCORE, DocMatcher
 from assistant.draft import Draft
 from assistant.evidence import TermWeights, question_units
 from assistant.llm import rewriter_from_settings
@@ -105,7 +105,11 @@ class Assistant:
         if not path.exists():
             logger.warning("no calibration model at %s: answering without calibrated confidence", path)
             return None
-        return Calibrator.load(path)
+        try:
+            return Calibrator.load(path)
+        except (ValueError, KeyError, OSError) as exc:  # a model of another version: answer, but say so
+            logger.error("calibration model not used: %s", exc)
+            return None
 
     def _load_embedder(self) -> Embedder | None:
         try:
@@ -200,10 +204,11 @@ class Assistant:
         if draft.abstained:
             return draft
         hinted = state.matcher.hinted_docs(query.text)
+        exact = {m.doc_id for m in state.matcher.match(query.text) if m.score >= EXACT_MATCH_SCORE}
         draft.features = evidence_of(draft.path, draft.features, lang=query.lang, plan_named=bool(hinted),
-                                     doc_in_hinted=draft.doc_id in hinted, units=len(query.folded.split()),
-                                     answer_len=len(draft.answer))
-        if self.calibrator is None:
+                                     doc_in_hinted=draft.doc_id in hinted, plan_exact=draft.doc_id in exact,
+                                     units=len(query.folded.split()), answer_len=len(draft.answer))
+        if self.calibrator is None or not calibrated(draft.path, draft.features):
             return draft
         draft.confidence = self.calibrator.probability(draft.features)
         if draft.confidence >= self.calibrator.threshold:

@@ -23,6 +23,11 @@ def syllables(text: str) -> list[str]:
     return _SYL_RE.findall(fold(text))
 
 
+EXACT_MATCH_SCORE = 100.0  # the question names the document's own number
+BARE_NUMBER_SCORE = 50.0  # the question names its number without the code ("quyết định 1594")
+_BARE_NUMBER_RE = re.compile(r"(?<![\d/.])\d{3,5}(?![\d/.,])")
+
+
 @dataclass
 class DocMatch:
     doc_id: str
@@ -103,11 +108,16 @@ class DocMatcher:
         q_syl = _mask_asked_issuers(syllables(question))
         q_set = set(_pairs(q_syl))
         q_numbers = {n.lower() for n in _NUMBER_RE.findall(fold(question))}
+        q_bare = set(_BARE_NUMBER_RE.findall(fold(question)))  # "qd 1594 ha noi": the number without its code
         results: list[DocMatch] = []
         for doc in self.docs:
             number = fold(doc.metadata.number).lower()
             if number and number.split("/")[0] and number in q_numbers:
-                results.append(DocMatch(doc.doc_id, 100.0, True))  # its own number names a plan exactly
+                results.append(DocMatch(doc.doc_id, EXACT_MATCH_SCORE, True))  # its own number names a plan exactly
+                continue
+            lead = number.split("/")[0]
+            if len(lead) >= 3 and lead in q_bare and not any(n.startswith(lead + "/") for n in q_numbers):
+                results.append(DocMatch(doc.doc_id, BARE_NUMBER_SCORE, True))  # its number without the code
                 continue
             hit = 0
             for alias in self._aliases[doc.doc_id]:

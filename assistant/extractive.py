@@ -15,6 +15,7 @@ from assistant.cite import cite, source_label
 from assistant.answer_type import has_type, required_type
 from assistant.draft import Draft, fit, shorten
 from assistant.evidence import TermWeights, coverage
+from assistant.lexicon import LIST_ITEM_RE, LIST_QUESTION_RE
 from assistant.query import Query
 from index.hybrid import ScoredChunk
 from ingest.model import Document
@@ -174,6 +175,8 @@ def answer_extractive(query: Query, hits: list[ScoredChunk], docs: dict[str, Doc
         draft.features = features
         return draft
     start, end = answer_span(doc, best)
+    if LIST_QUESTION_RE.search(query.folded):
+        start, end = _whole_list(doc, start, end)
     text = doc.text[start:end].strip()
     context = lead_in(doc, start)
     if context:
@@ -187,7 +190,7 @@ def answer_extractive(query: Query, hits: list[ScoredChunk], docs: dict[str, Doc
         lead = f"According to {where}:"
     else:
         lead = f"Theo {where}:"
-    parts = [lead, shorten(text, 600)]
+    parts = [lead, _items_fitted(text, 600)]
     if doc.ocr_damaged and restore is not None:
         restored = restore(text)
         budget = 680 - len(lead) - len(text) - 50
@@ -201,6 +204,53 @@ def answer_extractive(query: Query, hits: list[ScoredChunk], docs: dict[str, Doc
             quote_start = min(quote_start, context_at)
     citation = cite(doc, min(quote_start, start), max(quote_end, end), task_id=best.hit.chunk.task_id)
     return Draft(answer, [citation], doc_id=doc.doc_id, path="extractive", confidence=best.cover, features=features)
+
+
+MAX_LIST_ITEMS = 40
+
+
+def _whole_list(doc: Document, start: int, end: int) -> tuple[int, int]:
+    """For a list question: from the lead-in ("… gồm:") through every item that follows it. An
+    answer that is one item of the list, or its lead-in alone, answers only part of it."""
+    text = doc.text
+    line_start = text.rfind("\n", 0, start) + 1
+    if LIST_ITEM_RE.match(text[line_start:start + 1] + " "):
+        prev = text.rfind("\n", 0, line_start - 1) + 1
+        pos = line_start
+        for _ in range(MAX_LIST_ITEMS):  # back to the lead-in line the items hang from
+            line = text[prev:pos].strip()
+            if not LIST_ITEM_RE.match(line):
+                if line.endswith(":"):
+                    start = prev
+                break
+            pos, prev = prev, text.rfind("\n", 0, prev - 1) + 1
+    if not text[start:end].rstrip().endswith(":") and not LIST_ITEM_RE.match(text[start:end]):
+        return start, end  # not a list: the sentence as it is
+    pos = end
+    for _ in range(MAX_LIST_ITEMS):
+        nl = text.find("\n", pos)
+        if nl < 0:
+            break
+        nxt_end = text.find("\n", nl + 1)
+        line = text[nl + 1: nxt_end if nxt_end > 0 else len(text)]
+        if not LIST_ITEM_RE.match(line):
+            break
+        pos = nxt_end if nxt_end > 0 else len(text)
+    return start, max(end, pos)
+
+
+def _items_fitted(text: str, limit: int) -> str:
+    """A list answer cut after whole items, saying how many more there are."""
+    if len(text) <= limit or "\n" not in text:
+        return shorten(text, limit)
+    lines = text.split("\n")
+    out, used = [], 0
+    for index, line in enumerate(lines):
+        if used + len(line) + 1 > limit - 25 and out:
+            return " ".join(out) + f" … và {len(lines) - index} mục khác."
+        out.append(line.strip())
+        used += len(line) + 1
+    return " ".join(out)
 
 
 def _features(best: Candidate, typed: list[Candidate], hits: list[ScoredChunk], required: bool) -> dict[str, float]:

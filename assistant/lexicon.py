@@ -188,6 +188,13 @@ RECORD_NOUN = {"task": ("Nhiệm vụ", "Task"), "procedure": ("Thủ tục", "P
                 "step": ("", "")}
 GENERIC_LABEL_WORDS = {"ten", "cua", "cac", "va", "theo", "quy", "dinh", "thuc", "hien", "tthc", "thu", "tuc", "hanh",
                         "chinh", "noi", "dung", "ban", "nay"}
+# A question that asks for the items of a list ("có những hình thức nào", "gồm những gì", "which … are"):
+# the answer is the whole list under its lead-in, not its first item
+LIST_QUESTION_RE = re.compile(
+    r"\b(?:nhung|cac)\s+(?:\w+\s+){0,4}?nao\b|\bgom nhung\b|\bbao gom\b|\bgom nhung gi\b|\bliet ke\b"
+    r"|\bnhung gi\b|\bwhat are\b|\blist\b|\bwhich\s+(?:\w+\s+){0,3}?(?:are|include|includes)\b")
+# Lines that are items of a list: "- …", "+ …", "• …", "a) …", "1. …", "1) …"
+LIST_ITEM_RE = re.compile(r"^\s*(?:[-+•–]\s|[a-zđ]\)\s|\d{1,2}[.)]\s)")
 LIST_CUES = ("nhung nhiem vu nao", "cac nhiem vu nao", "nhiem vu nao", "which tasks", "what tasks", "liet ke nhiem vu",
               "cac nhiem vu")
 # Words every task-field question uses; they are credited to every task alike.

@@ -36,7 +36,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 import numpy as np  # noqa: E402
 
-from assistant.confidence import FEATURES, feature_vector  # noqa: E402
+from assistant.confidence import FEATURES, calibrated, feature_vector  # noqa: E402
 from eval.metrics import judge  # noqa: E402
 from eval.questions import load_questions  # noqa: E402
 from eval.runner import run_eval  # noqa: E402
@@ -112,7 +112,7 @@ def fit(rows: list[dict], folds: int = 5, seed: int = 0) -> dict:
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import GroupKFold
 
-    answered = [r for r in rows if r["evidence"] is not None]
+    answered = [r for r in rows if r["evidence"] is not None and calibrated(r["path"], r["evidence"])]
     x = np.array([feature_vector(r["evidence"]) for r in answered])
     y = np.array([int(r["right"]) for r in answered])
     groups = np.array([r["doc"] for r in answered])
@@ -125,16 +125,19 @@ def fit(rows: list[dict], folds: int = 5, seed: int = 0) -> dict:
         model.fit(z[train], y[train])
         prob[test] = model.predict_proba(z[test])[:, 1]
     error, table = ece(prob, y)
-    # right / wrong / abstained over thresholds, counting the questions a check abstained on
-    checked = [r for r in rows if r["evidence"] is None]
+    # right / wrong / abstained over thresholds, counting the questions a check abstained on and the
+    # exact lookups the model does not judge as they are
+    checked = [r for r in rows if r["evidence"] is None or not calibrated(r["path"], r["evidence"])]
     checked_right = sum(r["right"] for r in checked)
+    checked_wrong = sum(1 for r in checked if r["evidence"] is not None and not r["right"])
     curve = []
     for tau in np.round(np.arange(0.0, 0.96, 0.05), 2):
         keep = prob >= tau
         right = int(y[keep].sum()) + checked_right
-        wrong = int((keep & (y == 0)).sum())
+        wrong = int((keep & (y == 0)).sum()) + checked_wrong
+        abstained = sum(1 for r in rows if r["evidence"] is None) + int((~keep).sum())
         curve.append({"threshold": float(tau), "right": right, "confidently_wrong": wrong,
-                      "abstained": len(rows) - int(keep.sum()), "utility": right - COST_OF_WRONG * wrong})
+                      "abstained": abstained, "utility": right - COST_OF_WRONG * wrong})
     best = max(curve, key=lambda c: (c["utility"], -c["threshold"]))
     final = LogisticRegression(C=0.5, max_iter=2000).fit(z, y)
     return {"features": list(FEATURES), "mean": mean.tolist(), "scale": scale.tolist(),
