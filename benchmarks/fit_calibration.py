@@ -51,7 +51,7 @@ SETS = {
     "realdocs3": (ROOT / "eval" / "data" / "realdocs3_questions.jsonl", True),
     "realdocs4": (ROOT / "eval" / "data" / "realdocs4_questions.jsonl", True),
 }
-COST_OF_WRONG = 3.0  # a confidently wrong answer costs three abstentions
+COST_OF_WRONG = 2.0  # a confidently wrong answer costs two abstentions
 FLOOR = 0.45  # the extractive path offers candidates from this coverage up; the model decides above it
 
 
