@@ -7,9 +7,11 @@ does not cover the question.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +22,8 @@ from assistant.draft import Draft
 from assistant.evidence import TermWeights, question_units
 from assistant.llm import rewriter_from_settings
 from assistant.query import Query, parse
-from assistant.schema import (Answer, DocumentDetail, DocumentInfo, SearchHit, SectionInfo, TaskInfo, Turn)
+from assistant.schema import (Answer, DocumentDetail, DocumentInfo, IngestStatus, SearchHit, SectionInfo, TaskInfo,
+                              Turn, UploadedDocument)
 from assistant.settings import Settings, get_settings
 from assistant.paths import PATHS, Context
 from assistant.task_answer import task_info
@@ -33,6 +36,7 @@ from ingest.loaders import IngestError
 from ingest.model import Document
 from ingest.pipeline import PARSER_VERSION
 from ingest.store import CorpusStore, ingest_paths
+from ingest.worker import parse_in_worker
 from ingest.text import fold
 
 logger = logging.getLogger(__name__)
@@ -126,9 +130,13 @@ class Assistant:
             return None
 
     def _bootstrap(self) -> None:
-        if not self.corpus.doc_ids() and self.settings.corpus_dir and Path(self.settings.corpus_dir).exists():
-            logger.info("empty data directory: ingesting %s", self.settings.corpus_dir)
-            ingest_paths([Path(self.settings.corpus_dir)], self.corpus)
+        """Ingest the shipped plans into a data directory that was never initialised (not into one
+        an administrator emptied: deleting every plan must survive a restart)."""
+        if not self.corpus.initialised():
+            if self.settings.corpus_dir and Path(self.settings.corpus_dir).exists():
+                logger.info("new data directory: ingesting %s", self.settings.corpus_dir)
+                ingest_paths([Path(self.settings.corpus_dir)], self.corpus, limits=self.settings.ingest_limits())
+            self.corpus.mark_initialised()
         self.refresh()
 
     def refresh(self, *, rebuild: bool = False) -> None:
@@ -136,7 +144,7 @@ class Assistant:
         outdated = self.corpus.outdated_sources()
         if outdated:  # parsed by an older version of the parser: parse again from the sources
             logger.info("re-parsing %d documents ingested by an older parser", len(outdated))
-            ingest_paths(outdated, self.corpus)
+            ingest_paths(outdated, self.corpus, limits=self.settings.ingest_limits())
         self.reload(rebuild=rebuild)
 
     def reload(self, *, rebuild: bool = False) -> None:
@@ -362,16 +370,28 @@ class Assistant:
         return out
 
     # -- administration ------------------------------------------------------
-    def add_document(self, path: Path) -> DocumentInfo:
-        """Ingest one file and re-index incrementally; raises ValueError for unreadable files."""
-        report = ingest_paths([Path(path)], self.corpus)  # a bad file is refused before the store changes
+    def add_document(self, path: Path, *, timeout: float | None = None,
+                     cancelled: Callable[[], bool] | None = None) -> UploadedDocument:
+        """Ingest one file and re-index incrementally; raises ValueError (IngestError) for unreadable files.
+
+        With ``timeout`` the file is parsed in a worker process that is stopped when the time is
+        spent or ``cancelled()`` turns true (the HTTP client went away); once parsed and stored,
+        the index update runs to the end so corpus and index stay consistent.
+        """
+        limits = self.settings.ingest_limits()
+        parse = None
+        if timeout is not None:
+            parse = functools.partial(parse_in_worker, limits=limits, timeout=timeout,
+                                      cancelled=cancelled or (lambda: False))
+        report = ingest_paths([Path(path)], self.corpus, limits=limits, parse=parse)  # refused before the store changes
         if report.failures:
             raise IngestError(path, report.failures[0][1])
-        self.reload()
-        doc_id = Path(path).stem
-        doc = self._doc(doc_id)
+        status: IngestStatus = "added" if report.added else "replaced" if report.replaced else "unchanged"
+        if status != "unchanged" or self._doc(Path(path).stem) is None:
+            self.reload()
+        doc = self._doc(Path(path).stem)
         assert doc is not None
-        return _info(doc)
+        return UploadedDocument(**_info(doc).model_dump(), status=status)
 
     def delete_document(self, doc_id: str) -> bool:
         if not self.corpus.remove(doc_id):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 
@@ -98,6 +100,16 @@ class DocumentInfo(BaseModel):
     chunks: int = 0
     tasks: int = 0
     ocr_damaged: bool = False
+
+
+IngestStatus = Literal["added", "replaced", "unchanged"]
+
+
+class UploadedDocument(DocumentInfo):
+    """An uploaded plan, and what the upload did: a new plan, a plan of the same id replaced, or
+    the same file again (nothing changed)."""
+
+    status: IngestStatus
 
 
 class SectionInfo(BaseModel):
