@@ -54,7 +54,11 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     task: TaskInfo | None = None
     latency_ms: float = 0.0
-    confidence: float = 0.0
+    confidence: float = Field(0.0, description="probability that the answer is right (calibrated), or the check's certainty")
+    path: str = Field("", description="which answer path produced it")
+    reason: str = Field("", description="why the assistant abstained, when it did")
+    evidence: dict[str, float] = Field(default_factory=dict, description="the features the confidence was computed from")
+    declined: dict[str, str] = Field(default_factory=dict, description="answer paths tried first, and why each declined")
 
 
 class Turn(BaseModel):

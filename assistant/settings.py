@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     top_k: int = Field(8, ge=1, le=100, description="chunks retrieved for an extractive answer")
     abstain_threshold: float = Field(0.62, ge=0.0, le=1.0,
                                      description="minimum IDF-weighted share of question terms the evidence must hold")
+    calibration: str = Field(
+        "default", description="the confidence model: 'default' (shipped, assistant/data/calibration.json), a path "
+        "to another fitted one, or 'off' (no calibrated abstention: the coverage threshold alone decides)")
     max_question_chars: int = Field(1000, ge=10)
     torch_threads: int | None = Field(None, description="CPU threads for the embedding model (PyTorch or ONNX Runtime)")
     llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint for the optional LLM rewrite")
