@@ -106,6 +106,8 @@ def best_evidence(query: Query, hits: list[ScoredChunk], docs: dict[str, Documen
         deepest = c.hit.chunk.section.split(" > ")[-1] if c.hit.chunk.section else ""
         # a question that names the plan must not make its header line the answer
         evidence = f"{text} {deepest} {meta.naming_text()}"
+        if c.hit.chunk.kind == "table_row":  # a row's values are named by its table's header ("Năm 2026: 90%")
+            evidence += " " + c.hit.chunk.context
         if c.doc.ocr_damaged and ocr_fold is not None:
             evidence += " " + ocr_fold(evidence)
             c.cover = coverage(query.units_folded, evidence, weights, accented=False)
@@ -184,7 +186,7 @@ def answer_extractive(query: Query, hits: list[ScoredChunk], docs: dict[str, Doc
     path = best.hit.chunk.section.split(" > ") if best.hit.chunk.section else []
     if len(path) > 1 and _same_start(path[-1], text):
         path = path[:-1]  # the item is its own section: name the one above it ("3. Sở Y tế")
-    section = path[-1] if path else ""
+    section = shorten(path[-1], SECTION_LABEL_CHARS) if path else ""  # naming the section must leave room
     where = f"{source_label(doc)}" + (f", mục “{section}”" if section else "")
     if query.lang == "en":
         lead = f"According to {where}:"
@@ -207,6 +209,7 @@ def answer_extractive(query: Query, hits: list[ScoredChunk], docs: dict[str, Doc
 
 
 MAX_LIST_ITEMS = 40
+SECTION_LABEL_CHARS = 60
 
 
 def _whole_list(doc: Document, start: int, end: int) -> tuple[int, int]:
