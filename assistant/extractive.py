@@ -186,7 +186,7 @@ def answer_extractive(query: Query, hits: list[ScoredChunk], docs: dict[str, Doc
     path = best.hit.chunk.section.split(" > ") if best.hit.chunk.section else []
     if len(path) > 1 and _same_start(path[-1], text):
         path = path[:-1]  # the item is its own section: name the one above it ("3. Sở Y tế")
-    section = shorten(path[-1], SECTION_LABEL_CHARS) if path else ""  # naming the section must leave room
+    section = path[-1] if path else ""
     where = f"{source_label(doc)}" + (f", mục “{section}”" if section else "")
     if query.lang == "en":
         lead = f"According to {where}:"
@@ -209,7 +209,6 @@ def answer_extractive(query: Query, hits: list[ScoredChunk], docs: dict[str, Doc
 
 
 MAX_LIST_ITEMS = 40
-SECTION_LABEL_CHARS = 60
 
 
 def _whole_list(doc: Document, start: int, end: int) -> tuple[int, int]:

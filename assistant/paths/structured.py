@@ -11,6 +11,7 @@ from assistant.task_answer import answer_task, answer_task_by_content, answer_ta
 from ingest import diacritics
 
 _TASK_FIELDS = {"lead", "cooperating", "deadline", "product"}
+TITLE_MATCH_LEAD = 1.5  # a plan matched on title words must score this much more than the next
 
 
 def _order(ctx: Context) -> list[str]:
@@ -20,6 +21,10 @@ def _order(ctx: Context) -> list[str]:
     if not order:
         named = {m.doc_id for m in ctx.matches if m.score >= BARE_NUMBER_SCORE}
         order = [d for d in ctx.ranked if d in named]
+    if not order and ctx.matches:  # named by title words alone: only when one plan stands out
+        runner_up = ctx.matches[1].score if len(ctx.matches) > 1 else 0.0
+        if ctx.matches[0].score >= TITLE_MATCH_LEAD * runner_up:
+            order = [ctx.matches[0].doc_id]
     if not order and len(ctx.docs) == 1:
         order = [ctx.docs[0].doc_id]
     return order
