@@ -80,7 +80,8 @@ _EFFECTIVE_RE = re.compile(r"\b(quyet dinh|nghi quyet|thong tu|nghi dinh|chi thi
 
 _EFFECT_ARTICLE_CHARS = 700
 _ITEM_START_RE = re.compile(r"^\s*(?:\d{1,2}[.)]|[a-z]\)|[-+])\s")
-_REPEAL_RE = re.compile(r"bai bo|thay the|het hieu luc|hieu luc")
+_REPEAL_RE = re.compile(r"bai bo|thay the|het hieu luc")
+_ARTICLE_RE = re.compile(r"^\s*dieu \d")
 
 
 def _effective_clause(text: str, folded: str, kind: str) -> tuple[int, int] | None:
@@ -94,12 +95,18 @@ def _effective_clause(text: str, folded: str, kind: str) -> tuple[int, int] | No
     start = max(folded.rfind("\n", 0, match.start()) + 1, folded.rfind(". ", 0, match.start()) + 2)
     end = folded.find("\n", match.end())
     end = len(text) if end < 0 else end
-    # the items that follow in the same article often say what it replaces or repeals
+    # the items that follow in the same article often say what it replaces or repeals ("2. Bãi bỏ các
+    # Quyết định sau:" and its "a) …" items): take them up to the next article or heading
+    listing = bool(_REPEAL_RE.search(folded[match.end():end]))
     while end < len(text) and end - start < _EFFECT_ARTICLE_CHARS:
         nxt = folded.find("\n", end + 1)
         line = folded[end + 1: nxt if nxt >= 0 else len(folded)]
-        if not (_ITEM_START_RE.match(line) and _REPEAL_RE.search(line)):
+        if _ARTICLE_RE.match(line) or not line.strip():
             break
+        repeal = bool(_REPEAL_RE.search(line))
+        if not (repeal or (listing and _ITEM_START_RE.match(line))):
+            break
+        listing = listing or line.rstrip().endswith(":") or bool(_REPEAL_RE.search(line))
         end = nxt if nxt >= 0 else len(text)
     return start, min(end, start + _EFFECT_ARTICLE_CHARS)
 
