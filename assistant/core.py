@@ -276,8 +276,10 @@ class Assistant:
             return Draft(f"Các kế hoạch hiện có không đề cập đến {', '.join(unknown)}, nên không thể trả lời câu hỏi này.",
                          abstained=True, path="unknown-org")
         hinted = state.matcher.hinted_docs(query.text) & {d.doc_id for d in docs} if not only_docs else set(only_docs)
-        ranked = [m.doc_id for m in state.matcher.match(query.text) if m.doc_id in {d.doc_id for d in docs}]
-        ctx = Context(docs=docs, hinted=hinted, ranked=ranked, index=state.index, weights=state.weights,
+        in_scope = {d.doc_id for d in docs}
+        matches = [m for m in state.matcher.match(query.text) if m.doc_id in in_scope]
+        ranked = [m.doc_id for m in matches]
+        ctx = Context(docs=docs, hinted=hinted, ranked=ranked, matches=matches, index=state.index, weights=state.weights,
                       matcher=state.matcher, settings=self.settings, add_units=self._add_units,
                       extractive_threshold=self.calibrator.extractive_floor if self.calibrator
                       else self.settings.abstain_threshold)
