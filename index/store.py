@@ -16,11 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
-from index.dense import DEFAULT_HNSW_THRESHOLD, DenseIndex
+from index.backend import DocumentFields
+from index.dense import DEFAULT_HNSW_THRESHOLD
 from index.embedder import Embedder
 from index.hybrid import HybridIndex
 from index.segment import Segmenter
-from index.sparse import SparseIndex
 from ingest.model import Chunk, Document
 from ingest.pipeline import PARSER_VERSION
 from ingest.store import atomic_write_text
@@ -111,9 +111,29 @@ class IndexStore:
         report.seconds = time.perf_counter() - began
         return report
 
-    def load(self, docs: list[Document], segmenter: Segmenter, embedder: Embedder | None, *,
-             dense_weight: float = 0.3, restore=None, hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD) -> HybridIndex:
-        """Assemble the searchable index from the caches; refuses a model mismatch."""
+    def version(self, doc: Document, segmenter: Segmenter) -> str:
+        """Names what a document's stored fields were made from: file, parser, token scheme."""
+        return f"{doc.source_hash[:12]}.p{PARSER_VERSION}.{segmenter.key}"
+
+    def fields(self, doc: Document, segmenter: Segmenter, embedder: Embedder | None) -> DocumentFields:
+        """A document's BM25 tokens and vectors as cached by :meth:`build`."""
+        tokens_path = self._tokens_path(doc, segmenter)
+        if not tokens_path.exists():
+            raise FileNotFoundError(f"index is stale: no tokens for {doc.doc_id}; run 'cchc index'")
+        cached = json.loads(tokens_path.read_text(encoding="utf-8"))
+        if len(cached) != len(doc.chunks):
+            raise FileNotFoundError(f"index is stale for {doc.doc_id}; run 'cchc index'")
+        vectors = None
+        if embedder is not None:
+            vectors_path = self._vectors_path(doc, embedder.fingerprint)
+            if not vectors_path.exists():
+                raise FileNotFoundError(f"index is stale: no vectors for {doc.doc_id}; run 'cchc index'")
+            vectors = np.load(vectors_path)
+        return DocumentFields([acc for acc, _ in cached], [fol for _, fol in cached], vectors,
+                              self.version(doc, segmenter))
+
+    def check_model(self, embedder: Embedder | None) -> None:
+        """Refuse an index built with another embedding model than ``embedder`` (or without one)."""
         manifest = self.manifest()
         if manifest is None:
             raise FileNotFoundError(f"no index in {self.root}; run 'cchc index' first")
@@ -125,30 +145,17 @@ class IndexStore:
             )
         if embedder is not None and not built_model:
             raise IndexMismatchError("the index was built without embeddings; run 'cchc index' with the model configured")
-        chunks: list[Chunk] = []
-        accented: list[list[str]] = []
-        folded: list[list[str]] = []
-        vectors: list[np.ndarray] = []
-        for doc in docs:
-            tokens_path = self._tokens_path(doc, segmenter)
-            if not tokens_path.exists():
-                raise FileNotFoundError(f"index is stale: no tokens for {doc.doc_id}; run 'cchc index'")
-            cached = json.loads(tokens_path.read_text(encoding="utf-8"))
-            if len(cached) != len(doc.chunks):
-                raise FileNotFoundError(f"index is stale for {doc.doc_id}; run 'cchc index'")
-            for chunk, (acc, fol) in zip(doc.chunks, cached):
-                chunks.append(chunk)
-                accented.append(acc)
-                folded.append(fol)
-            if embedder is not None:
-                vectors.append(np.load(self._vectors_path(doc, embedder.fingerprint)))
-        sparse = SparseIndex(accented, folded)
-        dense = None
-        if embedder is not None:
-            dim = int((built_model or {}).get("dim") or 0) or embedder.dim
-            matrix = np.concatenate(vectors) if vectors else np.zeros((0, dim), dtype=np.float32)
-            dense = DenseIndex(matrix, hnsw_threshold=hnsw_threshold)
-        return HybridIndex(docs, chunks, sparse, segmenter, dense, embedder, dense_weight, restore)
+
+    def load(self, docs: list[Document], segmenter: Segmenter, embedder: Embedder | None, *,
+             dense_weight: float = 0.3, restore=None, hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD) -> HybridIndex:
+        """Assemble the searchable index from the caches; refuses a model mismatch."""
+        self.check_model(embedder)
+        built_model = (self.manifest() or {}).get("model") or {}
+        fields = [self.fields(doc, segmenter, embedder) for doc in docs]
+        return HybridIndex.from_fields(
+            docs, fields, segmenter, embedder, dim=int(built_model.get("dim") or 0) or None,
+            dense_weight=dense_weight, restore=restore, hnsw_threshold=hnsw_threshold,
+            fields_of=lambda doc: self.fields(doc, segmenter, embedder))
 
 
 def _doc_tokens(doc: Document, segmenter: Segmenter, ocr_fold, restore=None) -> list[list[list[str]]]:
