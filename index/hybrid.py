@@ -50,6 +50,7 @@ class HybridIndex:
         self._restore = restore
         self._fields_of = fields_of
         self._hnsw_threshold = hnsw_threshold
+        self._put: dict[str, DocumentFields] = {}  # fields given to put_document, kept over later rebuilds
         self._chunk_doc = np.array([c.doc_id for c in chunks], dtype=object)
 
     @classmethod
@@ -130,12 +131,13 @@ class HybridIndex:
             docs.append(doc)
         else:
             docs[at] = doc  # a replaced document keeps its place, so ties still break the same way
-        self._rebuild(docs, {doc.doc_id: fields})
+        self._rebuild(docs, {**self._put, doc.doc_id: fields})
 
     def delete_document(self, doc_id: str) -> bool:
         if doc_id not in self.docs:
             return False
-        self._rebuild([d for d in self.docs.values() if d.doc_id != doc_id], {})
+        self._rebuild([d for d in self.docs.values() if d.doc_id != doc_id],
+                      {k: v for k, v in self._put.items() if k != doc_id})
         return True
 
     def _rebuild(self, docs: list[Document], given: dict[str, DocumentFields]) -> None:
@@ -146,6 +148,7 @@ class HybridIndex:
             docs, fields, self.segmenter, self.embedder, dim=self.dense.dim if self.dense is not None else None,
             dense_weight=self.dense_weight, restore=self._restore, fields_of=self._fields_of,
             hnsw_threshold=self._hnsw_threshold)
+        fresh._put = given
         self.__dict__.update(fresh.__dict__)
 
     def count(self) -> int:

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from index.backend import DocumentFields
+from index.batch_embed import EmbedJob, embed_jobs, save_npy_atomically
 from index.dense import DEFAULT_HNSW_THRESHOLD
 from index.embedder import Embedder
 from index.hybrid import HybridIndex
@@ -68,10 +69,15 @@ class IndexStore:
         return self.root / "vectors" / f"{doc.doc_id}.{doc.source_hash[:12]}.p{PARSER_VERSION}.{fingerprint}.npy"
 
     def build(self, docs: list[Document], segmenter: Segmenter, embedder: Embedder | None,
-              restore=None, ocr_fold=None) -> BuildReport:
-        """Segment and embed what changed, drop caches of removed documents, write the manifest."""
+              restore=None, ocr_fold=None, *, workers: int = 1, progress=None) -> BuildReport:
+        """Segment and embed what changed, drop caches of removed documents, write the manifest.
+
+        With ``workers`` > 1 and the ONNX backend, new documents are embedded by that many
+        processes (:mod:`index.batch_embed`: finished batches are kept, so an interrupted build
+        resumes where it stopped). ``progress(passages embedded, passages to embed)``."""
         began = time.perf_counter()
         report = BuildReport([], [], [], [], 0.0)
+        to_embed: list[Document] = []
         for doc in docs:
             fresh = False
             tokens_path = self._tokens_path(doc, segmenter)
@@ -80,15 +86,13 @@ class IndexStore:
                                                           ensure_ascii=False))
                 report.segmented.append(doc.doc_id)
                 fresh = True
-            if embedder is not None:
-                vectors_path = self._vectors_path(doc, embedder.fingerprint)
-                if not _cache_fits(vectors_path, doc):
-                    vectors = embedder.embed_passages([dense_text(doc, c, restore) for c in doc.chunks])
-                    _atomic_save_npy(vectors_path, vectors)
-                    report.embedded.append(doc.doc_id)
-                    fresh = True
+            if embedder is not None and not _cache_fits(self._vectors_path(doc, embedder.fingerprint), doc):
+                to_embed.append(doc)
+                fresh = True
             if not fresh:
                 report.reused.append(doc.doc_id)
+        if to_embed:
+            self._embed(to_embed, embedder, restore, workers, progress, report)
         live = {self._tokens_path(d, segmenter).name for d in docs}
         if embedder is not None:
             live |= {self._vectors_path(d, embedder.fingerprint).name for d in docs}
@@ -111,9 +115,37 @@ class IndexStore:
         report.seconds = time.perf_counter() - began
         return report
 
+    def _embed(self, docs: list[Document], embedder: Embedder, restore, workers: int, progress,
+               report: BuildReport) -> None:
+        total = sum(len(d.chunks) for d in docs)
+        model = embedder.onnx_model() if workers > 1 else None
+        if workers > 1 and model is None:
+            logger.warning("embedding workers need the ONNX backend; embedding %d passages in this process", total)
+        if model is None:
+            done = 0
+            for doc in docs:
+                vectors = embedder.embed_passages([dense_text(doc, c, restore) for c in doc.chunks])
+                _atomic_save_npy(self._vectors_path(doc, embedder.fingerprint), vectors)
+                report.embedded.append(doc.doc_id)
+                done += len(doc.chunks)
+                if progress is not None:
+                    progress(done, total)
+            return
+        by_key = {self._vectors_path(d, embedder.fingerprint).name: d for d in docs}
+
+        def save(key: str, vectors: np.ndarray) -> None:
+            _atomic_save_npy(self.root / "vectors" / key, vectors)
+            report.embedded.append(by_key[key].doc_id)
+
+        for key, doc in by_key.items():
+            if not doc.chunks:
+                save(key, np.zeros((0, embedder.dim), dtype=np.float32))
+        jobs = [EmbedJob(key, [dense_text(d, c, restore) for c in d.chunks]) for key, d in by_key.items() if d.chunks]
+        embed_jobs(jobs, model, self.root / "vectors" / ".partial", save, workers=workers, progress=progress)
+
     def version(self, doc: Document, segmenter: Segmenter) -> str:
         """Names what a document's stored fields were made from: file, parser, token scheme."""
-        return f"{doc.source_hash[:12]}.p{PARSER_VERSION}.{segmenter.key}"
+        return f"{doc.source_hash[:12]}.p{PARSER_VERSION}.{segmenter.key}.n{len(doc.chunks)}"
 
     def fields(self, doc: Document, segmenter: Segmenter, embedder: Embedder | None) -> DocumentFields:
         """A document's BM25 tokens and vectors as cached by :meth:`build`."""
@@ -173,19 +205,7 @@ def _doc_tokens(doc: Document, segmenter: Segmenter, ocr_fold, restore=None) -> 
     return out
 
 
-def _atomic_save_npy(path: Path, array: np.ndarray) -> None:
-    import os
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".npy", dir=path.parent)
-    os.close(fd)
-    try:
-        np.save(tmp, np.asarray(array, dtype=np.float32))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+_atomic_save_npy = save_npy_atomically
 
 
 def _cache_fits(path: Path, doc: Document) -> bool:
