@@ -97,7 +97,7 @@ def embed_jobs(jobs: list[EmbedJob], model: OnnxModel, work_dir: Path, on_done: 
                     future.result()  # a worker's error stops the run; saved units stay for the next one
                     done += len(unit.texts)
                     report.embedded += len(unit.texts)
-                    if all(_unit_fits(u) for u in units[unit.job]):
+                    if unit.job in units and all(_unit_fits(u) for u in units[unit.job]):
                         _finish(unit.job, units.pop(unit.job), on_done)
                     if progress is not None:
                         progress(done, total)
