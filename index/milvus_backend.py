@@ -289,6 +289,7 @@ class MilvusIndex:
         report = SyncReport()
         with self._lock:
             indexed = self.indexed_versions()
+            empty = not indexed and self.count() == 0  # a first build: nothing to delete before inserting
             wanted = {d.doc_id for d in docs}
             for doc_id in sorted(set(indexed) - wanted):
                 self._delete(doc_id)
@@ -300,7 +301,7 @@ class MilvusIndex:
                     if indexed[doc.doc_id] == fields.version:
                         report.unchanged += 1
                         continue
-                self._put(doc, fields or fields_of(doc))
+                self._put(doc, fields or fields_of(doc), replace=not empty)
                 report.inserted.append(doc.doc_id)
                 if progress is not None:
                     progress(doc.doc_id)
@@ -309,13 +310,14 @@ class MilvusIndex:
             self._snapshot = _Snapshot.of(docs)
         return report
 
-    def _put(self, doc: Document, fields: DocumentFields) -> None:
+    def _put(self, doc: Document, fields: DocumentFields, *, replace: bool = True) -> None:
         if len(fields.folded) != len(doc.chunks) or (fields.vectors is not None and len(fields.vectors) != len(doc.chunks)):
             raise IndexUpdateError(f"{doc.doc_id}: {len(doc.chunks)} chunks but fields for "
                                    f"{len(fields.folded)}; run 'cchc index' to rebuild its caches")
         if self._dim and fields.vectors is None:
             raise IndexUpdateError(f"{doc.doc_id}: the collection holds vectors but none were given")
-        self._delete(doc.doc_id)  # the registry row goes first: a crash mid-way leaves the document "stale"
+        if replace:  # the registry row goes first: a crash mid-way leaves the document "stale"
+            self._delete(doc.doc_id)
         issuer = fold(doc.metadata.issuer)
         rows = []
         for i, chunk in enumerate(doc.chunks):

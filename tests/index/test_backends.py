@@ -217,3 +217,10 @@ def test_assistant_answers_alike_on_milvus(assistant, tmp_path):
                    (b.answer, b.abstained, [c.model_dump() for c in b.citations]), q
     finally:
         on_milvus.close()
+
+
+def test_langchain_retriever_takes_either_backend(index):
+    from index.langchain_adapter import CchcRetriever
+
+    docs = CchcRetriever(index=index, k=2).invoke("Báo cáo Quý I gửi trước ngày nào", doc_ids=["000_72f1ce626ddca84b"])
+    assert len(docs) == 2 and docs[0].metadata["doc_id"] == "000_72f1ce626ddca84b"
