@@ -187,7 +187,8 @@ class MilvusIndex:
             if found != wanted and not recreate:
                 raise IndexMismatchError(_mismatch(self.collection, found, wanted))
             if found == wanted and self.client.has_collection(self.registry):
-                self.client.load_collection(self.collection)
+                for name in (self.collection, self.registry):  # a new process finds them released
+                    self.client.load_collection(name)
                 return
         self._drop()
         self._create(wanted)

@@ -224,3 +224,30 @@ def test_langchain_retriever_takes_either_backend(index):
 
     docs = CchcRetriever(index=index, k=2).invoke("Báo cáo Quý I gửi trước ngày nào", doc_ids=["000_72f1ce626ddca84b"])
     assert len(docs) == 2 and docs[0].metadata["doc_id"] == "000_72f1ce626ddca84b"
+
+
+def test_milvus_lite_collection_reopens_in_a_new_process(tmp_path, docs):
+    """The next process (the next ``cchc ask``) finds both collections released and loads them.
+    Milvus Lite locks its file for the process that opened it, so both steps run in children."""
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    store, seg = IndexStore(tmp_path), Segmenter()
+    store.build(docs[:2], seg, None)
+    build = ("from pathlib import Path; from index.factory import open_index, parse_index_uri; "
+             "from index.segment import Segmenter; from index.store import IndexStore; "
+             "from ingest.pipeline import parse_file; from tests.conftest import CORPUS; "
+             "docs = [parse_file(p) for p in sorted(CORPUS.glob('*.txt'))][:2]; seg = Segmenter(); "
+             f"data = Path({str(tmp_path)!r}); "
+             "open_index(parse_index_uri('milvus://index.db', data), IndexStore(data), docs, seg, None).close()")
+    reopen = ("import json; from index.milvus_backend import MilvusIndex; from index.segment import Segmenter; "
+              f"m = MilvusIndex.connect({str(tmp_path / 'index.db')!r}, 'cchc_chunks', [], Segmenter()); "
+              "print(json.dumps([sorted(m.indexed_versions()), m.count(), len(m.sparse_search('báo cáo', 3))]))")
+    for script in (build, reopen):
+        out = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=300)
+        assert out.returncode == 0, out.stderr[-2000:]
+    versions, count, hits = json.loads(out.stdout.strip().splitlines()[-1])
+    assert versions == sorted(d.doc_id for d in docs[:2])
+    assert count == sum(len(d.chunks) for d in docs[:2]) and hits == 0  # no local documents: hits are not resolved
