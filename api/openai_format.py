@@ -1,5 +1,6 @@
 """An ``Answer`` as the text of one chat message: numbered markers after the lines they support and a
-"Nguồn" list naming each source by its title and number (never an internal id) with a short quote.
+"Nguồn" list naming each source as people name it (never an internal id) with a short quote, or, for a
+cited table row, its fields under the table's own labels.
 
 Chat clients (Open WebUI, LibreChat, scripts) show only the message text, so the citations have
 to travel inside it; the full, verbatim citations also travel as data in the ``cchc`` field.
@@ -15,6 +16,7 @@ from ingest.text import fold
 
 SOURCES_HEADING = "Nguồn:"
 QUOTE_CHARS = 200
+FIELD_CHARS = 120
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -26,7 +28,10 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def document_label(citation: Citation, info: DocumentInfo | None) -> str:
-    """'Kế hoạch cải cách hành chính giai đoạn 2026 — 2030 (số 23/KH-SNgV) – Sở Ngoại vụ'."""
+    """The citation's ``source`` ('Quyết định 1594/QĐ-TTPVHCC của Trung tâm Phục vụ hành chính công');
+    for an answer without one, the title with number and issuer ('Kế hoạch … (số 23/KH-SNgV) – Sở Ngoại vụ')."""
+    if citation.source:
+        return citation.source
     title = (info.title if info else "") or citation.title
     issuer = (info.issuer if info else "") or citation.issuer
     number = info.number if info else ""
@@ -38,12 +43,19 @@ def document_label(citation: Citation, info: DocumentInfo | None) -> str:
     return label
 
 
+def task_label(task_id: str) -> str:
+    """'nhiệm vụ III.5', 'nhiệm vụ III.1 (tiếp)', but a row already named by a word stays as it is
+    ('Bước 2', not 'nhiệm vụ Bước 2')."""
+    named = any(c.islower() for c in re.sub(r"\([^)]*\)", "", task_id))
+    return task_id if named else f"nhiệm vụ {task_id}"
+
+
 def _where(citation: Citation) -> str:
     parts = []
     if citation.section:
         parts.append(f"mục {_shorten(citation.section, 80)}")
     if citation.task_id:
-        parts.append(f"nhiệm vụ {citation.task_id}")
+        parts.append(task_label(citation.task_id))
     if citation.page:
         parts.append(f"trang {citation.page}")
     return " · ".join(parts)
@@ -70,6 +82,14 @@ def _line_for(citation: Citation, lines: list[str]) -> int:
     return best
 
 
+def _evidence(citation: Citation) -> str:
+    """A row's labelled fields on one line ('Thời hạn giải quyết: “1 ngày”; …'), else the shortened quote;
+    each value is quoted, so a ';' inside a cell cannot be mistaken for the separator."""
+    if citation.fields:
+        return "; ".join(f"{f.label}: “{_shorten(f.text, FIELD_CHARS)}”" for f in citation.fields)
+    return f"“{_shorten(citation.quote, QUOTE_CHARS)}”"
+
+
 def message_text(answer: Answer, documents: dict[str, DocumentInfo]) -> str:
     """The answer with ``[n]`` markers and the numbered "Nguồn" list."""
     if not answer.citations:
@@ -88,5 +108,5 @@ def message_text(answer: Answer, documents: dict[str, DocumentInfo]) -> str:
         entry = f"- [{n}] {document_label(citation, documents.get(citation.doc_id))}"
         if where:
             entry += f" — {where}"
-        sources.append(f"{entry}: “{_shorten(citation.quote, QUOTE_CHARS)}”")
+        sources.append(f"{entry}: {_evidence(citation)}")
     return "\n".join(marked) + "\n\n" + SOURCES_HEADING + "\n" + "\n".join(sources)

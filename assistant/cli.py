@@ -84,7 +84,8 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files or folders of .tx
     files = discover(paths)
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("ingest", total=len(files))
-        report = ingest_paths(paths, store, prune=prune, progress=lambda p: progress.advance(task))
+        report = ingest_paths(paths, store, prune=prune, progress=lambda p: progress.advance(task),
+                              limits=settings.ingest_limits())
     table = Table(title="Ingest")
     for col in ("files", "added", "replaced", "unchanged", "removed", "failed", "pages", "chunks", "tasks"):
         table.add_column(col, justify="right")
@@ -93,6 +94,8 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files or folders of .tx
     console.print(table)
     for path, reason in report.failures:
         err.print(f"[red]không đọc được[/red] {path}: {reason}")
+    for path, warning in report.warnings:
+        err.print(f"[yellow]chưa đọc được[/yellow] {path}, {warning}")
     if index:
         _build_index(settings)
     if report.failures:
@@ -251,8 +254,12 @@ def ask(question: str = typer.Argument(..., help="câu hỏi"),
     for i, c in enumerate(answer.citations, 1):
         where = " · ".join(x for x in (c.section, f"nhiệm vụ {c.task_id}" if c.task_id else None,
                                         f"trang {c.page}" if c.page else None) if x)
-        console.print(f"[{i}] {c.title} ({c.doc_id}){' — ' + where if where else ''}", highlight=False)
-        console.print(f"    “{c.quote}”", highlight=False, style="dim")
+        console.print(f"[{i}] {c.source or c.title}{' — ' + where if where else ''}", highlight=False)
+        if c.fields:  # a table row: its fields as the table labels them
+            for f in c.fields:
+                console.print(f"    {f.label}: “{f.text}”", highlight=False, style="dim")
+        else:
+            console.print(f"    “{c.quote}”", highlight=False, style="dim")
     console.print(f"({answer.latency_ms:.0f} ms)", style="dim")
 
 

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
+
+
+class CitedField(BaseModel):
+    """One field of a cited table row, labelled as the table labels it; verbatim per field."""
+
+    label: str
+    text: str
+    start: int = Field(description="character offset of the field in the cleaned text")
+    end: int
 
 
 class Citation(BaseModel):
@@ -11,12 +22,14 @@ class Citation(BaseModel):
     doc_id: str
     title: str = ""
     issuer: str = ""
+    source: str = Field(default="", description="how people name the document: kind and number, or short title")
     section: str | None = None
     task_id: str | None = None
     page: int | None = None
     quote: str
     start: int | None = Field(default=None, description="character offset of the quote in the cleaned text")
     end: int | None = None
+    fields: list[CitedField] = Field(default_factory=list, description="a cited table row, field by field")
 
 
 class TaskInfo(BaseModel):
@@ -41,7 +54,11 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     task: TaskInfo | None = None
     latency_ms: float = 0.0
-    confidence: float = 0.0
+    confidence: float = Field(0.0, description="probability that the answer is right (calibrated), or the check's certainty")
+    path: str = Field("", description="which answer path produced it")
+    reason: str = Field("", description="why the assistant abstained, when it did")
+    evidence: dict[str, float] = Field(default_factory=dict, description="the features the confidence was computed from")
+    declined: dict[str, str] = Field(default_factory=dict, description="answer paths tried first, and why each declined")
 
 
 class Turn(BaseModel):
@@ -83,6 +100,16 @@ class DocumentInfo(BaseModel):
     chunks: int = 0
     tasks: int = 0
     ocr_damaged: bool = False
+
+
+IngestStatus = Literal["added", "replaced", "unchanged"]
+
+
+class UploadedDocument(DocumentInfo):
+    """An uploaded plan, and what the upload did: a new plan, a plan of the same id replaced, or
+    the same file again (nothing changed)."""
+
+    status: IngestStatus
 
 
 class SectionInfo(BaseModel):

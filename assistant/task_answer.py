@@ -11,21 +11,27 @@ import re
 
 from assistant.cite import cite, source_label
 from assistant.deadlines import deadline_in_question, deadline_matches
-from assistant.draft import Draft, fit, shorten
+from assistant.draft import MAX_ANSWER_CHARS, Draft, fit, shorten
 from assistant.evidence import coverage, terms
 from assistant.query import Query, contains
 from assistant.schema import TaskInfo
 from ingest.model import Document, Task
 from ingest.text import fold
-
-FIELD_LABELS_VI = {"lead": "Chủ trì", "cooperating": "Phối hợp", "product": "Sản phẩm", "deadline": "Thời gian thực hiện"}
-FIELD_LABELS_EN = {"lead": "Lead unit (chủ trì)", "cooperating": "Cooperating units (phối hợp)",
-                   "product": "Product (sản phẩm)", "deadline": "Timeline (thời gian thực hiện)"}
-FIELD_ORDER = ["lead", "deadline", "product", "cooperating"]
+from assistant.lexicon import EXPLICIT_FIELD, FIELD_LABELS_EN, FIELD_LABELS_VI, FIELD_ORDER, FIELD_WORDS, GENERIC_LABEL_WORDS, LIST_CUES, RECORD_NOUN  # noqa: F401
 
 
 def find_tasks(docs: list[Document], task_ref: str) -> list[tuple[Document, Task]]:
-    return [(d, t) for d in docs for t in d.tasks if t.task_id == task_ref]
+    """Records with this id, then those whose id ends with it under further qualifiers ("Bước 6"
+    is also step 6 of table 2, "B2.Bước 6"; "I.1" is also "A.I.1"); the caller ranks them by topic."""
+    tail = "." + task_ref
+    exact = [(d, t) for d in docs for t in d.tasks if t.task_id == task_ref]
+    return exact + [(d, t) for d in docs for t in d.tasks if t.task_id.endswith(tail)]
+
+
+def task_context(doc: Document, task: Task) -> str:
+    """What a record is about beyond its own cells: its groups and the sections its table stands in."""
+    titles = [s.title for s in doc.sections if s.start <= task.start < s.end]
+    return " ".join([task.group_path or task.group] + titles)
 
 
 def find_sections(docs: list[Document], task_ref: str) -> list[tuple[Document, str, int, int]]:
@@ -68,10 +74,14 @@ def answer_task(query: Query, docs: list[Document], hinted: set[str]) -> Draft |
         sections = preferred_sections or sections
     if tasks:
         # the topic the question names decides; among equals, a CCHC plan (what this assistant serves)
-        tasks.sort(key=lambda dt: (-_topic_overlap(query, dt[1].content), not _is_cchc(dt[0])))
+        tasks.sort(key=lambda dt: (-_topic_overlap(query, f"{dt[1].content} {task_context(*dt)}"), not _is_cchc(dt[0])))
         doc, task = tasks[0]
         others = [(d, path) for d, path, *_ in sections if d.doc_id != doc.doc_id][:4]
         draft = task_draft(query, doc, task, others)
+        overlap = _topic_overlap(query, f"{task.content} {task_context(doc, task)}")
+        rival = max((_topic_overlap(query, f"{t.content} {task_context(d, t)}") for d, t in tasks[1:]), default=0.0)
+        draft.features.update({"cover": overlap, "margin": overlap - rival if len(tasks) > 1 else 1.0,
+                               "rank": float(task.task_id != ref)})
         same_id = [d for d, _ in tasks[1:] if d.doc_id != doc.doc_id]
         if same_id and not hinted:
             note = (f" (Nhiệm vụ {ref} cũng có trong: " if query.lang != "en" else f" (Task {ref} also exists in: ") + \
@@ -115,41 +125,94 @@ def _others_line(ref: str, others: list[tuple[Document, str]], english: bool) ->
     return f"Ngoài ra, {ref} còn là mục “{' / '.join(titles)}” trong kế hoạch của: {issuers}."
 
 
+def _record_name(task: Task, english: bool) -> str:
+    """'Nhiệm vụ III.5', 'Thủ tục A.2', 'Bước 3' (a step's id already names it)."""
+    noun = RECORD_NOUN.get(task.kind, RECORD_NOUN["task"])[1 if english else 0]
+    if task.task_id.split(".")[-1].lower().startswith(("bước", "buoc")) or not noun:
+        return task.task_id if not english else task.task_id.replace("Bước", "Step")
+    return f"{noun} {task.task_id}"
+
+
+def field_labels(task: Task, english: bool) -> dict[str, str]:
+    """The labels a record's fields are shown with: the table's own header ("Cơ quan thực hiện",
+    "Thời hạn giải quyết") in Vietnamese, the project's words where the table has none."""
+    if english:
+        return dict(FIELD_LABELS_EN)
+    labels = dict(FIELD_LABELS_VI)
+    for name, label in task.labels.items():
+        label = " ".join(label.split())
+        if name in labels and label and fold(labels[name]) not in fold(label):  # "Cơ quan thực hiện" ≠ "Chủ trì"
+            labels[name] = label[:1] + label[1:].lower() if label.isupper() else label
+    return labels
+
+
+def _asked_extras(query: Query, task: Task) -> list[str]:
+    """Other columns the question names by a word of their header ("mã số", "lĩnh vực", "căn cứ")."""
+    out = []
+    for label, value in task.extra.items():
+        words = [w for w in fold(label).replace("/", " ").split() if len(w) > 2 and w not in GENERIC_LABEL_WORDS]
+        if value and words and any(contains(query.folded, w) for w in words):
+            out.append(label)
+    return out
+
+
 def task_draft(query: Query, doc: Document, task: Task, others: list[tuple[Document, str]]) -> Draft:
     english = query.lang == "en"
-    labels = FIELD_LABELS_EN if english else FIELD_LABELS_VI
+    labels = field_labels(task, english)
     asked = [f for f in FIELD_ORDER if f in query.fields] or FIELD_ORDER
     rest = [f for f in FIELD_ORDER if f not in asked]
     values = {"lead": task.lead, "cooperating": task.cooperating, "product": task.product, "deadline": task.deadline}
+    for label in _asked_extras(query, task):
+        labels[label], values[label] = label, task.extra[label]
+        asked.append(label)
+    name = _record_name(task, english)
     if english:
-        head = f"Task {task.task_id} of {source_label(doc)}: “{shorten(task.content, 170)}”"
+        head = f"{name} of {source_label(doc)}: “{shorten(task.content, 170)}”"
     else:
-        head = f"Nhiệm vụ {task.task_id} ({source_label(doc)}): “{shorten(task.content, 170)}”"
+        head = f"{name} ({source_label(doc)}): “{shorten(task.content, 170)}”"
+    values = {f: flat(v) for f, v in values.items()}
+    # the asked fields first, then the task's other fields; what other plans call by the same number comes last,
+    # so that no field line reads as if it belonged to them
     lines = [head] + [f"- {labels[f]}: {values[f]}" for f in asked if values[f]]
-    if others:  # the same number names a section elsewhere: say so before the remaining fields
-        lines.append(_others_line(task.task_id, others, english))
-    lines += [f"- {labels[f]}: {values[f]}" for f in rest if values[f]]
+    tail = [_others_line(task.task_id, others, english)] if others else []
+    for f in rest:  # the other fields while they fit beside the note on other plans
+        line = f"- {labels[f]}: {values[f]}"
+        if values[f] and sum(len(x) + 1 for x in lines + tail) + len(line) <= MAX_ANSWER_CHARS:
+            lines.append(line)
+    lines += tail
     answer = fit(lines)
     missing_asked = [f for f in asked if values[f] and f"{labels[f]}: {values[f]}" not in answer]
     if missing_asked:  # keep the asked fields whole: shorten the task's content instead
         lines[0] = head.replace(shorten(task.content, 170), shorten(task.content, 60))
         answer = fit(lines)
-    return Draft(answer, [cite(doc, task.start, task.end, task_id=task.task_id)], task=task_info(doc, task),
-                 doc_id=doc.doc_id, path="task", confidence=1.0)
+    asked_fields = [f for f in asked if f in values]
+    found = sum(1 for f in asked_fields if values[f])
+    features = {"fields_ratio": found / len(asked_fields) if asked_fields else 1.0}
+    return Draft(answer, [cite(doc, task.start, task.end, task_id=task.task_id, task=task)], task=task_info(doc, task),
+                 doc_id=doc.doc_id, path="task", confidence=1.0, features=features)
+
+
+_ITEM_MARK_RE = re.compile(r"(^|;\s*)[-+•]\s+")
+
+
+def flat(value: str) -> str:
+    """A cell listing units as '- A; - B' reads 'A; B' inside an answer line (the citation keeps the cell)."""
+    return _ITEM_MARK_RE.sub(r"\1", value).strip()
 
 
 def normalise_unit(text: str) -> str:
     return fold(text).strip(" -;.")
 
 
-_LIST_CUES = ("nhung nhiem vu nao", "cac nhiem vu nao", "nhiem vu nao", "which tasks", "what tasks", "liet ke nhiem vu",
-              "cac nhiem vu")
+def wants_task_list(query: Query) -> bool:
+    """'Những nhiệm vụ nào …', 'which tasks …' (and no single task named)."""
+    return query.task_ref is None and any(contains(query.folded, cue) for cue in LIST_CUES)
 
 
 def answer_task_list(query: Query, docs: list[Document], hinted: set[str]) -> Draft | None:
     """'Những nhiệm vụ nào phải hoàn thành trong Quý III/2026?', 'Phòng X chủ trì những nhiệm vụ nào?':
     a list of task records filtered by deadline and/or lead unit."""
-    if not any(contains(query.folded, cue) for cue in _LIST_CUES) or query.task_ref:
+    if not wants_task_list(query):
         return None
     candidates = [(d, t) for d in docs for t in d.tasks if not hinted or d.doc_id in hinted]
     if not candidates:
@@ -179,7 +242,8 @@ def answer_task_list(query: Query, docs: list[Document], hinted: set[str]) -> Dr
     if shown < len(selected):
         answer = fit(lines[: shown + 1] + [f"… và {len(selected) - shown} nhiệm vụ khác (xem `cchc tasks`)."])
     citations = [cite(d, t.start, t.end, task_id=t.task_id) for d, t in selected[:8]]
-    return Draft(answer, citations, doc_id=selected[0][0].doc_id, path="task-list", confidence=0.9)
+    return Draft(answer, citations, doc_id=selected[0][0].doc_id, path="task-list", confidence=0.9,
+                 features={"fields_ratio": 1.0, "rank": min(1.0, len(selected) / 20)})
 
 
 def _lead_units_named(query: Query, candidates: list[tuple[Document, Task]]) -> list[str]:
@@ -193,25 +257,13 @@ def _lead_units_named(query: Query, candidates: list[tuple[Document, Task]]) -> 
     return sorted(units, key=len, reverse=True)[:2]
 
 
-# Words every task-field question uses; they are credited to every task alike.
-_FIELD_WORDS = ("nhiệm vụ cơ quan đơn vị nào ai chủ trì phối hợp thực hiện thời gian thời hạn hoàn thành sản phẩm "
-                "kết quả khi nào bao giờ là gì và những do được giao "
-                # and the words that point at a plan or its appendix
-                "theo phụ lục danh mục kèm theo ban hành quyết định kế hoạch thủ tướng chính phủ ủy ban nhân dân "
-                "ubnd tỉnh thành phố bộ sở của")
-
-
-_EXPLICIT_FIELD = re.compile(r"\b(?:chu tri|phoi hop|phu trach|san pham|thoi gian|thoi han|han chot|khi nao|bao gio"
-                             r"|lead|leads|cooperat\w*|due|deadline|product)\b")
-
-
 def answer_task_by_content(query: Query, docs: list[Document], hinted: set[str], weights, *,
                            min_cover: float = 0.6, margin: float = 0.2) -> Draft | None:
     """A task named by what it is about ("ai chủ trì nhiệm vụ phối hợp kiểm tra việc thi hành
     Luật …"), not by its number: the task row whose content covers the question best, when it
     covers nearly all of it and clearly better than any other row of a different task."""
     asked = {"lead", "cooperating", "deadline", "product"} & set(query.fields)
-    if not asked or query.task_ref or not query.units or not _EXPLICIT_FIELD.search(query.folded):
+    if not asked or query.task_ref or not query.units or not EXPLICIT_FIELD.search(query.folded):
         return None  # "kèm theo kế hoạch của cơ quan nào" asks about the plan, not a task's lead
     pool = [(d, t) for d in docs if (not hinted or d.doc_id in hinted) for t in d.tasks if t.content]
     if not pool:
@@ -221,14 +273,15 @@ def answer_task_by_content(query: Query, docs: list[Document], hinted: set[str],
     # the words naming the plan and the field asked are common to every row: judge on the rest
     content_units: dict[str, list[str]] = {}
     for d in {d.doc_id: d for d, _ in pool}.values():
-        common = f"{d.metadata.naming_text()} {_FIELD_WORDS}"
+        common = f"{d.metadata.naming_text()} {FIELD_WORDS}"
         content_units[d.doc_id] = [u for u in units if coverage([u], common, weights, accented=accented) == 0]
     scored = []
     for doc, task in pool:
         content = content_units[doc.doc_id]
         if len(content) < 2:
             continue
-        scored.append((coverage(content, f"{task.content} {task.group}", weights, accented=accented), doc, task))
+        scored.append((coverage(content, f"{task.content} {task_context(doc, task)}", weights, accented=accented),
+                       doc, task))
     if not scored:
         return None
     scored.sort(key=lambda x: -x[0])
@@ -236,4 +289,7 @@ def answer_task_by_content(query: Query, docs: list[Document], hinted: set[str],
     rival = next((c for c, d, t in scored[1:] if fold(t.content) != fold(task.content) or d.doc_id != doc.doc_id), 0.0)
     if best < min_cover or best - rival < margin:
         return None
-    return task_draft(query, doc, task, [])
+    draft = task_draft(query, doc, task, [])
+    draft.path = "task-content"
+    draft.features.update({"cover": best, "margin": best - rival})
+    return draft

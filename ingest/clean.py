@@ -11,8 +11,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ingest.joiner import Paragraph
+from ingest.markup import strip_markup
 from ingest.model import Task
-from ingest.tables import TableRow, parse_table
+from ingest.table_layouts import markdown_tables_to_tabs
+from ingest.tables import FIELD_ROLES, Layout, TableRow, parse_table
 from ingest.text import fold, join_fragments, nfc
 
 _BULLET_RE = re.compile(r"^(?:[-+•*–~]\s*\S|[-+]\d)")
@@ -22,10 +25,8 @@ _LETTER_RE = re.compile(r"^[a-zđ]\)\s+\S")
 _FOOTNOTE_RE = re.compile(r"^[¹²³⁴⁵⁶⁷⁸⁹⁰]+\s*\S")
 _PAGE_NUMBER_RE = re.compile(r"^(?:-\s*)?(?:trang\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*-)?$", re.IGNORECASE)
 _RULE_RE = re.compile(r"^[|\-=_*\s]+$")
-_MD_HEADING_RE = re.compile(r"^#{1,6}\s*")
-_SPACES_RE = re.compile(r"[ \u00a0\u2002-\u200b]+")
-_CODE_TAIL_RE = re.compile(r"[0-9A-Za-zÀ-ỹĐđ]-$")
 _SENTENCE_END = ".:;!?"
+_HEADING_MAX = 160  # characters: a longer line is never heading-like
 
 
 @dataclass
@@ -40,6 +41,10 @@ class Block:
     md_heading: bool = False
     task: Task | None = None
     cells: list[str] = field(default_factory=list)
+    group: tuple[str, str, int] | None = None  # (label, title, depth) of a table's group row
+    labels: list[str] = field(default_factory=list)  # header label of each cell of a data row
+    field_cells: dict[str, int] = field(default_factory=dict)  # record field -> cell index
+    problem: str = ""  # a table row that could not be read
 
 
 @dataclass
@@ -54,95 +59,53 @@ class _Line:
     text: str
     page: int | None
     md_heading: bool = False
+    layout: Layout = "text"  # for table rows: how the table reached us
 
 
-def clean_pages(pages: list[str], has_pages: bool) -> CleanResult:
-    """Turn raw page texts into cleaned blocks and their joined text."""
+def clean_pages(pages: list[str], has_pages: bool, table_layout: Layout | list[Layout] = "text") -> CleanResult:
+    """Turn raw page texts into cleaned blocks and their joined text.
+
+    ``table_layout`` says how tab-separated rows of the raw text came to be, for every page or one
+    per page: ``text`` for PDF or plain text (rows may continue across pages), ``ruled`` for a PDF
+    page whose ruled tables the loader read cell by cell, ``grid`` for .docx tables written by the
+    loader. Markdown tables are recognised here and read with their own layout."""
     furniture = _repeated_furniture(pages) if has_pages and len(pages) >= 3 else set()
     lines: list[_Line | None] = []  # None marks a blank line
+    run: Paragraph | None = None  # a bold run being joined onto lines[-1] (one bold run is one line)
+
+    def push(line: _Line | None) -> None:
+        nonlocal run
+        if run is not None:
+            lines[-1].text = run.text  # type: ignore[union-attr]
+            run = None
+        lines.append(line)
+
     for index, page in enumerate(pages):
         page_no = index + 1 if has_pages else None
-        raw_lines = pipe_tables_to_tabs(nfc(page).replace("\r\n", "\n").split("\n"))
+        page_layout = table_layout[index] if isinstance(table_layout, list) else table_layout
+        raw_lines = markdown_tables_to_tabs(nfc(page).replace("\r\n", "\n").split("\n"))
         bold_open = False
-        for raw in raw_lines:
+        for raw, layout in raw_lines:
             if "\t" in raw and raw.strip():
-                lines.append(_Line(raw.rstrip("\n"), page_no))
+                push(_Line(raw.rstrip("\n"), page_no, layout=layout or page_layout))
                 bold_open = False
                 continue
-            text, md_heading = _clean_line(raw)
+            text, md_heading = strip_markup(raw)
             continues_bold = bold_open
             bold_open = (raw.count("**") % 2 == 1) != bold_open  # '**1. Sở' … 'Tài chính **'
             if not text:
-                lines.append(None)
+                push(None)
             elif _PAGE_NUMBER_RE.match(text) or _RULE_RE.match(text) or text in furniture:
-                lines.append(None)
+                push(None)
             elif continues_bold and lines and lines[-1] is not None and "\t" not in lines[-1].text:
-                lines[-1].text = join_fragments(lines[-1].text, text)  # one bold run is one line
+                if run is None:
+                    run = Paragraph(lines[-1].text)
+                run.append(text)
             else:
-                lines.append(_Line(text, page_no, md_heading))
-        lines.append(None)
+                push(_Line(text, page_no, md_heading))
+        push(None)
     blocks = _to_blocks(lines)
     return _assemble(blocks, has_pages)
-
-
-def pipe_tables_to_tabs(raw_lines: list[str]) -> list[str]:
-    """Web-crawl Markdown tables put each cell between lone '|' lines and rows between two
-    consecutive '|' lines: turn each row into one tab-separated line for the table parser.
-    A blank line after a '|' ends the table."""
-    out: list[str] = []
-    i = 0
-    while i < len(raw_lines):
-        if raw_lines[i].strip() != "|":
-            out.append(raw_lines[i])
-            i += 1
-            continue
-        cells: list[str] = []
-        current: list[str] = []
-        while i < len(raw_lines):
-            line = raw_lines[i].strip()
-            if line == "|":
-                if current:
-                    cells.append(_cell_text(current))
-                    current = []
-                elif cells:
-                    out.append("\t".join(cells))
-                    cells = []
-                i += 1
-                continue
-            if not line and not current:
-                break
-            if line:
-                current.append(line)
-            i += 1
-        if current:
-            cells.append(_cell_text(current))
-        if cells:
-            out.append("\t".join(cells))
-        out.append("")
-    return out
-
-
-def _cell_text(lines: list[str]) -> str:
-    text = ""
-    for line in lines:
-        cleaned, _ = _clean_line(line)
-        text = join_fragments(text, cleaned)
-    text = re.sub(r"\s*-{3,}\s*", " ", text).strip()  # header rules under agency names
-    return text.replace("\t", " ") or " "
-
-
-def _clean_line(raw: str) -> tuple[str, bool]:
-    text = _SPACES_RE.sub(" ", raw).strip()
-    md_heading = bool(_MD_HEADING_RE.match(text)) and text.startswith("#")
-    if md_heading:
-        text = _MD_HEADING_RE.sub("", text)
-    text = text.replace("**", "").replace("__", "")
-    if text.startswith("*") and not text.startswith("* "):
-        text = text.lstrip("*")
-    if text.endswith("*"):
-        text = text.rstrip("*")
-    text = text.replace("\\", "")
-    return text.strip(), md_heading
 
 
 def _repeated_furniture(pages: list[str]) -> set[str]:
@@ -169,16 +132,12 @@ def is_block_start(text: str) -> bool:
 
 def is_heading_like(text: str) -> bool:
     """Short numbered/Roman lines and all-capital lines: titles that are not wrapped prose."""
-    if len(text) > 160:
+    if len(text) > _HEADING_MAX:
         return False
     if _ROMAN_RE.match(text) or (_NUMBERED_RE.match(text) and not text.rstrip().endswith(".")):
         return True
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 3 and all(c.isupper() for c in letters)
-
-
-def _unbalanced(text: str) -> bool:
-    return text.count("“") > text.count("”") or text.count("(") > text.count(")")
 
 
 def _wrap_width(lines: list[_Line | None]) -> int:
@@ -197,19 +156,26 @@ def _blank_lines_separate(lines: list[_Line | None]) -> bool:
     return adjacent / (len(content) - 1) >= 0.2
 
 
-def _should_join(prev: str, nxt: str, width: int, across_blank: bool = False,
+def _should_join(para: Paragraph, nxt: str, width: int, across_blank: bool = False,
                  adjacent_paragraph: bool = False) -> bool:
-    if _unbalanced(prev) and not _FOOTNOTE_RE.match(nxt):
+    """Does line ``nxt`` continue the paragraph ``para``?
+
+    The paragraph is read through its running bracket counts and its last characters, and as a
+    whole only when it is short enough to be a heading: the cost does not grow with its length.
+    """
+    if para.unbalanced() and not _FOOTNOTE_RE.match(nxt):
         return True
     if is_block_start(nxt) or _FOOTNOTE_RE.match(nxt):
         return False
-    full = width < 200 and len(prev) >= 0.72 * width and not across_blank
-    if _CODE_TAIL_RE.search(prev) or prev.endswith("/"):
+    full = width < 200 and len(para) >= 0.72 * width and not across_blank
+    if para.ends_with_code_tail() or para.endswith("/"):
         return True
-    if nxt.isupper() and is_heading_like(nxt) and not (prev.isupper() and is_heading_like(prev)):
+    prev = para.text if len(para) <= _HEADING_MAX else ""  # is_heading_like is False beyond that length
+    prev_heading = bool(prev) and is_heading_like(prev)
+    if nxt.isupper() and is_heading_like(nxt) and not (prev_heading and prev.isupper()):
         return False  # a title in capitals starts its own line ("KẾ HOẠCH")
     first = nxt[:1]
-    if is_heading_like(prev):
+    if prev_heading:
         if prev.isupper() and nxt.isupper() and not prev.rstrip().endswith(tuple(_SENTENCE_END)):
             return full or adjacent_paragraph
         if adjacent_paragraph and first.islower() and not prev.rstrip().endswith((":", *_SENTENCE_END)):
@@ -217,9 +183,9 @@ def _should_join(prev: str, nxt: str, width: int, across_blank: bool = False,
         return full and not prev.endswith(tuple(_SENTENCE_END)) and not nxt.isupper()
     if first.islower() or first in "“\"(0123456789%,;":
         return True
-    if adjacent_paragraph and not is_heading_like(nxt) and not prev.endswith(tuple(_SENTENCE_END)):
+    if adjacent_paragraph and not is_heading_like(nxt) and not para.endswith(tuple(_SENTENCE_END)):
         return True  # Markdown: consecutive lines are one paragraph
-    return full and not prev.endswith(tuple(_SENTENCE_END))
+    return full and not para.endswith(tuple(_SENTENCE_END))
 
 
 def _to_blocks(lines: list[_Line | None]) -> list[Block]:
@@ -227,14 +193,15 @@ def _to_blocks(lines: list[_Line | None]) -> list[Block]:
     blank_separates = _blank_lines_separate(lines)
     blocks: list[Block] = []
     i = 0
-    current: _Line | None = None
+    current: _Line | None = None  # the first line of the paragraph being joined (its page and kind)
+    para: Paragraph | None = None  # its text
     after_blank = False
 
     def flush() -> None:
-        nonlocal current
-        if current is not None:
-            blocks.append(Block("line", current.text, current.page, md_heading=current.md_heading))
-            current = None
+        nonlocal current, para
+        if current is not None and para is not None:
+            blocks.append(Block("line", para.text, current.page, md_heading=current.md_heading))
+        current = para = None
 
     while i < len(lines):
         line = lines[i]
@@ -257,17 +224,17 @@ def _to_blocks(lines: list[_Line | None]) -> list[Block]:
                     break
                 table_lines.append((lines[j].text, lines[j].page))
                 j += 1
-            blocks.extend(_table_blocks(parse_table(table_lines)))
+            blocks.extend(_table_blocks(parse_table(table_lines, line.layout)))
             i = j
             continue
-        if current is None:
-            current = _Line(line.text, line.page, line.md_heading)
+        if current is None or para is None:
+            current, para = line, Paragraph(line.text)
         elif not line.md_heading and not current.md_heading and _should_join(
-                current.text, line.text, width, across, adjacent_paragraph=blank_separates and not after_blank_prev):
-            current.text = join_fragments(current.text, line.text)
+                para, line.text, width, across, adjacent_paragraph=blank_separates and not after_blank_prev):
+            para.append(line.text)
         else:
             flush()
-            current = _Line(line.text, line.page, line.md_heading)
+            current, para = line, Paragraph(line.text)
         i += 1
     flush()
     return _reattach_footnote_tails(blocks)
@@ -301,16 +268,41 @@ def _reattach_footnote_tails(blocks: list[Block], window: int = 40) -> list[Bloc
 
 
 def _table_blocks(rows: list[TableRow]) -> list[Block]:
-    out: list[Block] = []
-    for row in rows:
-        out.append(Block(row.kind, "\t".join(row.cells), row.page, task=row.task, cells=row.cells))
-    return out
+    return [Block(row.kind, "\t".join(row.cells), row.page, task=row.task, cells=row.cells, group=row.group,
+                  labels=row.labels, field_cells=row.field_cells, problem=row.problem) for row in rows]
+
+
+def _cell_offsets(cells: list[str]) -> list[int]:
+    """Where each cell starts inside the tab-joined row."""
+    offsets, at = [], 0
+    for cell in cells:
+        offsets.append(at)
+        at += len(cell) + 1
+    return offsets
+
+
+def _record_spans(block: Block, previous: Task | None) -> None:
+    """Each field of a record as a span of the cleaned text: its cell, or for a 'Như trên' cell
+    the span of the same field of the record above."""
+    task = block.task
+    assert task is not None
+    task.start, task.end = block.start, block.end
+    offsets = _cell_offsets(block.cells)
+    for name, index in block.field_cells.items():
+        if name in task.ditto and previous is not None and name in previous.spans:
+            task.spans[name] = list(previous.spans[name])
+            continue
+        cell = block.cells[index]
+        if cell.strip() and (name in FIELD_ROLES or name.startswith("extra:")):
+            start = block.start + offsets[index] + (len(cell) - len(cell.lstrip()))
+            task.spans[name] = [start, start + len(cell.strip())]
 
 
 def _assemble(blocks: list[Block], has_pages: bool) -> CleanResult:
     parts: list[str] = []
     offset = 0
     page_spans: list[tuple[int, int, int]] = []
+    previous_task: Task | None = None
     for block in blocks:
         block.start = offset
         block.end = offset + len(block.text)
@@ -322,7 +314,10 @@ def _assemble(blocks: list[Block], has_pages: bool) -> CleanResult:
             else:
                 page_spans.append((block.start, block.end + 1, block.page))
         if block.task is not None:
-            block.task.start, block.task.end = block.start, block.end
+            _record_spans(block, previous_task)
+            previous_task = block.task
+        elif block.kind == "table_header":
+            previous_task = None
     return CleanResult(text="\n".join(parts), blocks=blocks, page_spans=page_spans)
 
 

@@ -10,14 +10,18 @@ import re
 
 from ingest.clean import Block
 from ingest.model import Metadata, Reference
-from ingest.text import fold_aligned, looks_like_person, squeeze
+from ingest.signature import find_signature
+from ingest.tables import looks_like_unit
+from ingest.text import fold_aligned, looks_like_person, squeeze, unit_case
 
 KINDS = {
     "ke hoach": "Kế hoạch", "quyet dinh": "Quyết định", "nghi quyet": "Nghị quyết", "phu luc": "Phụ lục",
     "thong tu": "Thông tư", "nghi dinh": "Nghị định", "chi thi": "Chỉ thị", "thong bao": "Thông báo",
-    "luat": "Luật", "cong van": "Công văn", "bao cao": "Báo cáo", "de an": "Đề án", "chuong trinh": "Chương trình",
+    "luat": "Luật", "cong van": "Công văn", "cong dien": "Công điện", "bao cao": "Báo cáo", "de an": "Đề án", "chuong trinh": "Chương trình",
 }
 _NUMBER_RE = re.compile(r"\bs[o6]\s*:\s*(\d{0,5})\s*/\s*([a-z0-9\-]+(?:/[a-z0-9\-]+)?)")
+# "Số 2696/QĐ-UBND" without the colon, only where a header line (or cell) opens with it
+_NUMBER_LINE_RE = re.compile(r"(?:^|\n|\t)s[o6]\s+(\d{1,5})\s*/\s*([a-z0-9\-]+(?:/[a-z0-9\-]+)?)")
 _DATE_RE = re.compile(r",\s*ngay\s*(\d{1,2})?\s*thang\s*(\d{1,2})\s*nam\s*(\d{4})")
 _ISSUER_RE = re.compile(r"(?:^|[.,;:]\s|\n)([^.,;:\n]{3,120}?)[ \t]+(?:xay dung|ban hanh)[ \t]+(?:ke hoach|quyet dinh)")
 _ATTACHED_RE = re.compile(r"\(kem theo [^)]*?cua ([^)]{3,100})\)")
@@ -38,14 +42,19 @@ def extract_metadata(text: str, blocks: list[Block]) -> Metadata:
     meta = Metadata()
     _kind_and_title(text, blocks, meta)
     head = folded[:4000]
-    match = _NUMBER_RE.search(head)
+    match = _NUMBER_RE.search(head) or _NUMBER_LINE_RE.search(head[:1500])
     if match:
         meta.number = squeeze(text[match.start(1):match.end(2)]).replace(" ", "")
     match = _DATE_RE.search(head[:1500])
     if match:
         day, month, year = match.groups()
         meta.date = f"{day}/{month}/{year}" if day else f"tháng {month}/{year}"
-    meta.issuer = _issuer(text, folded, blocks)
+    header = header_issuer(blocks)
+    if header is not None:
+        issuer, parent, meta.issuer_span = header
+        meta.issuer, meta.issuer_parent = unit_case(issuer), unit_case(parent)
+    else:
+        meta.issuer = _issuer(text, folded, blocks)
     period_source = fold_aligned(meta.title) if meta.title else head[:600]
     match = _PERIOD_RANGE_RE.search(period_source)
     if match:
@@ -54,8 +63,124 @@ def extract_metadata(text: str, blocks: list[Block]) -> Metadata:
         match = _PERIOD_YEAR_RE.search(period_source)
         if match:
             meta.period = match.group(1)
-    _signer(text, blocks, meta)
+    signature = find_signature(text, blocks)
+    if signature is not None:
+        meta.signer, meta.signer_role = signature.name, signature.role
+        meta.signer_span = (signature.start, signature.end)
+    else:
+        _signer(text, blocks, meta)
+    _preamble_clauses(blocks, meta)
+    meta.effective_span = _effective_clause(text, folded, meta.kind)
     return meta
+
+
+_EFFECTIVE_RE = re.compile(r"\b(quyet dinh|nghi quyet|thong tu|nghi dinh|chi thi|ke hoach|luat|quy che|quy dinh|cong dien)"
+                           r"(?: nay)? (?:co|bat dau co) hieu luc\b")
+
+
+def _effective_clause(text: str, folded: str, kind: str) -> tuple[int, int] | None:
+    """The sentence saying when the document takes effect; the document's own kind first
+    ("Quyết định này có hiệu lực …" before the attached regulation's "Quy định này …")."""
+    found = list(_EFFECTIVE_RE.finditer(folded))
+    if not found:
+        return None
+    own = [m for m in found if kind and m.group(1) == fold_aligned(kind)]
+    match = (own or found)[0]
+    start = max(folded.rfind("\n", 0, match.start()) + 1, folded.rfind(". ", 0, match.start()) + 2)
+    ends = [e for e in (folded.find(".", match.end()), folded.find("\n", match.end()), folded.find(";", match.end()))
+            if e >= 0]
+    end = min(ends) if ends else len(text)
+    return start, end
+
+_MOTTO_RE = re.compile(r"\s*\b(?:cong hoa xa hoi|[a-z]{2,4} lap\s*[-–]\s*t[a-z]{1,2} do)")
+_NUMBER_LINE_START_RE = re.compile(r"^s[o6]\s*(?::|\d|/)")
+_HEADER_BODY_RE = re.compile(r"^(?:chu tich|thu tuong|quoc hoi|chinh phu|kiem toan nha nuoc|toa an|vien kiem sat"
+                             r"|ban chi dao|hoi dong|uy ban|ubnd)\b")
+
+
+def header_issuer(blocks: list[Block]) -> tuple[str, str, tuple[int, int]] | None:
+    """The issuing body as the header block names it (top left, above "Số: …"), with the body
+    above it when the header has two ("BỘ TÀI CHÍNH" / "CỤC THUẾ")."""
+    for block in blocks[:6]:
+        cell = block.cells[0] if block.kind != "line" and block.cells else block.text
+        folded = fold_aligned(cell)
+        motto = _MOTTO_RE.search(folded)
+        end = motto.start() if motto else len(cell)
+        value = re.sub(r"\s*-{3,}.*$", "", cell[:end]).strip(" -|")
+        low = folded[: len(value)].strip()
+        if not value or _NUMBER_LINE_START_RE.match(low) or low.startswith(("doc lap", "v/v")) or not _upper(value):
+            continue
+        if not (looks_like_unit(value) or _HEADER_BODY_RE.match(low)):
+            continue
+        start = block.start + cell.find(value)
+        parent, issuer = _split_parent(value)
+        nxt = blocks[blocks.index(block) + 1] if block.kind == "line" and block is not blocks[-1] else None
+        if nxt is not None and nxt.kind == "line" and not parent:  # text layout: the body on the next line
+            nfold = fold_aligned(nxt.text)
+            cut = _MOTTO_RE.search(nfold)
+            below = nxt.text[: cut.start() if cut else len(nxt.text)].strip(" -")
+            if below and _upper(below) and looks_like_unit(below) and not _NUMBER_LINE_START_RE.match(nfold):
+                return below, value, (nxt.start, nxt.start + len(below))
+        return issuer, parent, (start + len(value) - len(issuer), start + len(value))
+    return None
+
+
+_SUB_UNIT_HEADS = {"so": "sở", "cuc": "cục", "chi cuc": "chi cục", "trung tam": "trung tâm", "phong": "phòng",
+                   "van phong": "văn phòng", "vien": "viện", "tong cuc": "tổng cục", "kho bac": "kho bạc",
+                   "thanh tra": "thanh tra", "ban quan ly": "ban quản lý", "bo chi huy": "bộ chỉ huy"}
+
+
+def _split_parent(value: str) -> tuple[str, str]:
+    """'UBND THÀNH PHỐ HÀ NỘI TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG' → (parent, the centre)."""
+    words = value.split()
+    for index in range(len(words) - 1, 1, -1):
+        for size in (3, 2, 1):
+            head = " ".join(words[index:index + size])
+            accented = _SUB_UNIT_HEADS.get(fold_aligned(head))
+            if accented and head.lower() == accented and len(words) - index > size:
+                return " ".join(words[:index]), " ".join(words[index:])
+    return "", value
+
+
+def _upper(value: str) -> bool:
+    letters = [c for c in value if c.isalpha()]
+    return len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
+
+
+_BASIS_RE = re.compile(r"^\s*can cu\b")
+_PROPOSAL_RE = re.compile(r"^\s*(?:theo|xet) (?:de nghi|to trinh)|^\s*xet to trinh")
+_RECIPIENTS_RE = re.compile(r"^\s*noi nhan\s*:?")
+_BODY_START_RE = re.compile(r"^\s*(?:quyet dinh|nghi quyet|quyet nghi|chi thi)\s*:|^\s*dieu 1\b")
+
+
+def _preamble_clauses(blocks: list[Block], meta: Metadata) -> None:
+    """The 'Căn cứ …' clauses and the proposal before the operative part, and 'Nơi nhận'."""
+    in_preamble = True
+    for block in blocks:
+        for at, cell in _cells(block):
+            folded = fold_aligned(cell)
+            if _RECIPIENTS_RE.match(folded) and meta.recipients_span is None:
+                meta.recipients_span = (at, at + len(cell.rstrip()))
+            if not in_preamble:
+                continue
+            if _BODY_START_RE.match(folded):
+                in_preamble = False
+            elif _BASIS_RE.match(folded):
+                meta.basis_spans.append((at, at + len(cell.rstrip())))
+            elif _PROPOSAL_RE.match(folded) and meta.proposal_span is None:
+                meta.proposal_span = (at, at + len(cell.rstrip()))
+        if meta.recipients_span is not None and not in_preamble:
+            return
+
+
+def _cells(block: Block) -> list[tuple[int, str]]:
+    if block.kind == "line" or not block.cells:
+        return [(block.start, block.text)]
+    out, at = [], block.start
+    for cell in block.cells:
+        out.append((at, cell))
+        at += len(cell) + 1
+    return out
 
 
 def _kind_and_title(text: str, blocks: list[Block], meta: Metadata) -> None:
@@ -191,7 +316,7 @@ def _clause_end(folded: str, pos: int) -> int:
     """End of the clause naming a document: the next ';', sentence end or line end."""
     best = len(folded)
     for stop in (";", "\n", ". ", "), "):
-        found = folded.find(stop, pos)
+        found = folded.find(stop, pos, pos + 300 + len(stop))  # bounded: a search to the end made this quadratic
         if found != -1:
             best = min(best, found)
     return min(best, pos + 300)

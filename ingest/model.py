@@ -40,6 +40,13 @@ class Task:
     start: int = 0
     end: int = 0
     page: int | None = None
+    kind: str = "task"  # "task", "target", "procedure", "step" (what the table's rows are)
+    number: str = ""  # the row's own number as written ("2.7"), unqualified by its groups
+    group_path: str = ""  # "A. Thủ tục cấp tỉnh > I. Lĩnh vực trồng trọt"
+    extra: dict[str, str] = field(default_factory=dict)  # other columns, by their header label
+    labels: dict[str, str] = field(default_factory=dict)  # field -> the header label the table uses
+    spans: dict[str, list[int]] = field(default_factory=dict)  # field -> [start, end] in Document.text
+    ditto: dict[str, str] = field(default_factory=dict)  # fields written "Như trên", resolved from above
 
 
 @dataclass
@@ -110,6 +117,13 @@ class Metadata:
     title_span: tuple[int, int] | None = None
     signer_span: tuple[int, int] | None = None
     preamble_span: tuple[int, int] | None = None
+    signer_role: str = ""  # "KT. CHỦ TỊCH PHÓ CHỦ TỊCH", as the signature block writes it
+    issuer_parent: str = ""  # the body above the issuer in the header ("BỘ TÀI CHÍNH" above "CỤC THUẾ")
+    issuer_span: tuple[int, int] | None = None  # the issuer in the header block
+    basis_spans: list[tuple[int, int]] = field(default_factory=list)  # "Căn cứ …" clauses
+    proposal_span: tuple[int, int] | None = None  # "Theo đề nghị của … tại Tờ trình số …"
+    recipients_span: tuple[int, int] | None = None  # "Nơi nhận: …"
+    effective_span: tuple[int, int] | None = None  # "Quyết định này có hiệu lực kể từ ngày …"
 
     def naming_text(self) -> str:
         """The words a question uses to name the plan (kind, title, issuer, number, date, period):
@@ -135,6 +149,7 @@ class Document:
     chunks: list[Chunk] = field(default_factory=list)
     ocr_damaged: bool = False
     search_text: str = ""  # OCR-repaired folded form of ``text`` (same length is not guaranteed)
+    warnings: list[str] = field(default_factory=list)  # what could not be read (a table row), for the report
 
     def page_at(self, offset: int) -> int | None:
         """The page a character offset falls on, if the source had pages."""
@@ -149,9 +164,11 @@ class Document:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Document":
         meta = dict(data["metadata"])
-        for key in ("title_span", "signer_span", "preamble_span"):
+        for key in ("title_span", "signer_span", "preamble_span", "issuer_span", "proposal_span", "recipients_span",
+                    "effective_span"):
             if meta.get(key) is not None:
                 meta[key] = tuple(meta[key])
+        meta["basis_spans"] = [tuple(s) for s in meta.get("basis_spans", [])]
         return cls(
             doc_id=data["doc_id"],
             source_path=data["source_path"],
@@ -167,4 +184,5 @@ class Document:
             chunks=[Chunk(**c) for c in data.get("chunks", [])],
             ocr_damaged=data.get("ocr_damaged", False),
             search_text=data.get("search_text", ""),
+            warnings=list(data.get("warnings", [])),
         )

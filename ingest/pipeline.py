@@ -6,19 +6,20 @@ import hashlib
 import logging
 from pathlib import Path
 
-from ingest.clean import clean_pages
+from ingest.clean import Block, clean_pages
 from ingest.facts import extract_facts
 from ingest.labelled_tasks import labelled_tasks
+from ingest.limits import DEFAULT_LIMITS, IngestLimits
 from ingest.loaders import load
 from ingest.metadata import extract_metadata, extract_references
-from ingest.model import Chunk, Document
+from ingest.model import Chunk, Document, Task
 from ingest.structure import build_sections, find_footnotes, make_chunks
 
 logger = logging.getLogger(__name__)
 
 OCR_DAMAGE_THRESHOLD = 0.5
 # Bump when parsing changes what a document holds: stored documents of another version are re-parsed.
-PARSER_VERSION = 4
+PARSER_VERSION = 6
 
 
 def doc_id_for(path: Path) -> str:
@@ -30,12 +31,12 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def parse_file(path: Path) -> Document:
-    """Ingest one file; raises :class:`ingest.loaders.IngestError` when it cannot be read."""
+def parse_file(path: Path, limits: IngestLimits = DEFAULT_LIMITS) -> Document:
+    """Ingest one file; raises :class:`ingest.loaders.IngestError` when it cannot be read or is over ``limits``."""
     from ingest import diacritics
 
-    raw = load(Path(path))
-    cleaned = clean_pages(raw.pages, raw.has_pages)
+    raw = load(Path(path), limits)
+    cleaned = clean_pages(raw.pages, raw.has_pages, raw.table_layout)
     text = cleaned.text
     doc_id = doc_id_for(raw.path)
     sections, where = build_sections(cleaned.blocks, len(text))
@@ -46,7 +47,7 @@ def parse_file(path: Path) -> Document:
     preamble_end = meta.preamble_span[1] if meta.preamble_span else first_section
     references = extract_references(text, min(preamble_end, first_section))
     facts = extract_facts(text, cleaned.blocks, sections)
-    table_tasks = [b.task for b in cleaned.blocks if b.task]
+    table_tasks = unique_record_ids(cleaned.blocks)
     tasks = table_tasks + labelled_tasks(cleaned.blocks, sections, {t.task_id for t in table_tasks})
     title = meta.title or doc_id
     chunks = make_chunks(doc_id, f"{title} {meta.issuer}".strip(), text, cleaned.blocks, where, footnotes)
@@ -55,15 +56,50 @@ def parse_file(path: Path) -> Document:
         doc_id=doc_id, source_path=str(raw.path), source_hash=content_hash(raw.data), text=text,
         metadata=meta, page_spans=cleaned.page_spans, sections=sections, tasks=tasks,
         footnotes=footnotes, facts=facts, references=references, chunks=chunks, ocr_damaged=damaged,
+        warnings=raw.warnings + table_warnings(text, cleaned.blocks),
     )
     if damaged:
         doc.search_text = diacritics.ocr_fold(text)
         # metadata is derived, not quoted: show it repaired (quotes keep the OCR text)
         meta.title = diacritics.repair_ocr(meta.title)
         meta.issuer = diacritics.repair_ocr(meta.issuer)
+        meta.issuer_parent = diacritics.repair_ocr(meta.issuer_parent)
         meta.signer = diacritics.repair_ocr(meta.signer)
     logger.info("parsed %s: %d chunks, %d tasks, %d facts", doc_id, len(chunks), len(doc.tasks), len(facts))
     return doc
+
+
+def unique_record_ids(blocks: list[Block]) -> list[Task]:
+    """The records of all tables, with ids unique in the document: a later table whose ids
+    repeat an earlier table's is qualified by its number ("B2.I.1" = table 2, group I, row 1)."""
+    tables: list[list[Task]] = []
+    for block in blocks:
+        if block.kind == "table_header" and block.field_cells == {} and (not tables or tables[-1]):
+            tables.append([])
+        if block.task is not None:
+            if not tables:
+                tables.append([])
+            tables[-1].append(block.task)
+    seen: set[str] = set()
+    out: list[Task] = []
+    for number, records in enumerate(tables, start=1):
+        if any(t.task_id in seen for t in records):
+            for task in records:
+                task.task_id = f"B{number}.{task.task_id}"
+        for task in records:
+            base, k = task.task_id, 1
+            while task.task_id in seen:  # numbering restarted under unlabelled groups of one table
+                k += 1
+                task.task_id = f"{base} ({k})"
+            seen.add(task.task_id)
+            out.append(task)
+    return out
+
+
+def table_warnings(text: str, blocks: list[Block]) -> list[str]:
+    """Rows of task tables that could not be read, by line of the cleaned text."""
+    return [f"dòng {text.count(chr(10), 0, b.start) + 1}: {b.problem}: “{b.text.replace(chr(9), ' | ')[:80]}”"
+            for b in blocks if b.problem]
 
 
 def _sample(text: str, window: int = 4000) -> str:

@@ -8,6 +8,7 @@ is a verbatim span of the cleaned text and knows its section path, task id and p
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from ingest.clean import Block, is_heading_like
@@ -41,8 +42,9 @@ def roman_label(token: str) -> str:
 def heading_of(block: Block) -> tuple[int, str, str] | None:
     """(level, label, title) when the block opens a section, else None."""
     text = block.text
-    if block.kind == "table_group":
-        return 1, block.cells[0], block.cells[1] if len(block.cells) > 1 else ""
+    if block.kind == "table_group" and block.group is not None:
+        label, title, depth = block.group
+        return depth, label, title
     if block.kind != "line":
         return None
     match = _ROMAN_HEAD_RE.match(text)
@@ -68,6 +70,8 @@ def build_sections(blocks: list[Block], text_len: int) -> tuple[list[Section], d
         head = heading_of(block)
         if head is not None:
             level, label, title = head
+            if block.kind == "table_group":  # a table's groups nest under the section the table stands in
+                level += max((o.level for o in stack if o.block.kind != "table_group"), default=0)
             while stack and stack[-1].level >= level:
                 stack.pop()
             while open_sections and open_sections[-1][0] >= level:
@@ -88,7 +92,7 @@ def build_sections(blocks: list[Block], text_len: int) -> tuple[list[Section], d
 
 def _display(node: _Open) -> str:
     if node.block.kind == "table_group":
-        return f"{node.label}. {node.title}".strip()
+        return f"{node.label}. {node.title}".strip() if node.label else node.title
     title = node.title if len(node.title) <= 90 else node.title[:87].rstrip() + "…"
     sep = " " if node.label.endswith(")") else ". "
     return f"{node.label}{sep}{title}"
@@ -97,7 +101,7 @@ def _display(node: _Open) -> str:
 def _compose_label(stack: list[_Open]) -> str:
     """``III.5`` for item 5 of part III; ``2.1`` numbers already carry their parents."""
     roman = next((o.label for o in stack if o.level == 1), "")
-    numbered = [o.label for o in stack if 1 < o.level < 6]
+    numbered = [o.label for o in stack if 1 < o.level < 6 and o.label]
     deepest = numbered[-1] if numbered else ""
     if roman and deepest:
         return f"{roman}.{deepest}"
@@ -114,13 +118,22 @@ def find_footnotes(blocks: list[Block], text: str) -> list[Footnote]:
         if match:
             mark = match.group(1).translate(_SUPERSCRIPT)
             notes.append(Footnote(mark=mark, text=block.text, start=block.start, end=block.end))
-    bodies = {(n.start, n.end) for n in notes}
+    # Bodies are disjoint block spans in text order: a bisection finds the one a mark may be in, and
+    # the marks of one superscript are searched once (a scan per note over every body was cubic).
+    body_starts = [n.start for n in notes]
+    refs_of: dict[str, list[int]] = {}
     for note in notes:
         sup = note.text[: len(note.text) - len(note.text.lstrip("¹²³⁴⁵⁶⁷⁸⁹⁰"))]
-        for match in re.finditer(re.escape(sup) + r"(?![¹²³⁴⁵⁶⁷⁸⁹⁰])", text):
-            if not any(s <= match.start() < e for s, e in bodies):
-                note.ref_offsets.append(match.start())
+        if sup not in refs_of:
+            refs_of[sup] = [match.start() for match in re.finditer(re.escape(sup) + r"(?![¹²³⁴⁵⁶⁷⁸⁹⁰])", text)
+                            if not _in_body(match.start(), body_starts, notes)]
+        note.ref_offsets.extend(refs_of[sup])
     return notes
+
+
+def _in_body(offset: int, body_starts: list[int], notes: list[Footnote]) -> bool:
+    index = bisect_right(body_starts, offset) - 1
+    return index >= 0 and offset < notes[index].end
 
 
 _LABEL_ONLY_RE = re.compile(r"^(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})*|[a-zđ]|\+|-)\.?\)?$")
@@ -189,7 +202,10 @@ def make_chunks(doc_id: str, title: str, text: str, blocks: list[Block], where: 
             kind = "paragraph"
         context = " | ".join(p for p in (title, path) if p)
         if block.task is not None:
-            context += f" | nhiệm vụ {task_id} | {block.task.group}"
+            context += f" | nhiệm vụ {task_id} | {block.task.group_path or block.task.group}"
+        elif block.labels:  # a data row: its header labels name what each value is
+            context += " | " + "; ".join(f"{label}: {cell}" for label, cell in zip(block.labels, block.cells)
+                                         if label.strip() and cell.strip())[:400]
         for start, end in _pieces(block):
             chunks.append(Chunk(
                 chunk_id=f"{doc_id}:{start}", doc_id=doc_id, kind=kind, text=text[start:end],

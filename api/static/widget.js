@@ -26,6 +26,8 @@
     notFound: "Không tìm thấy trong tài liệu",
     sources: "Nguồn trích dẫn",
     view: "Xem trong văn bản",
+    viewField: "Xem ô này trong văn bản",
+    document: "Văn bản",
     error: "Không kết nối được máy chủ. Vui lòng thử lại.",
     busy: "Bạn gửi quá nhiều câu hỏi, vui lòng thử lại sau ít phút.",
     clear: "Cuộc trò chuyện mới",
@@ -71,6 +73,12 @@
     ".cite .body{padding:4px 10px 8px;font-size:13px}",
     ".cite blockquote{margin:4px 0;padding:4px 8px;border-left:3px solid #b3261e;background:#fff;white-space:pre-wrap;tab-size:2}",
     ".cite .meta{color:#555;font-size:12px}",
+    ".fields{margin:4px 0;padding:4px 8px;border-left:3px solid #b3261e;background:#fff}",
+    ".field{margin:2px 0}",
+    ".field dt{display:inline;font-weight:600;color:#555}",
+    ".field dt::after{content:': '}",
+    ".field dd{display:inline;margin:0;white-space:pre-wrap}",
+    ".cite .field a{color:inherit;font-size:inherit;text-decoration:underline dotted #888}",
     ".cite a{color:#0b4f8a;font-size:12px}",
     ".form{display:flex;gap:8px;padding:10px;border-top:1px solid #e2e2de;background:#fff}",
     ".form textarea{flex:1;resize:none;height:44px;max-height:120px;padding:10px;border:1px solid #b9b9b4;border-radius:8px;font:inherit}",
@@ -107,10 +115,24 @@
     return svg;
   }
 
+  // A constructed style sheet where the browser has them, so a page whose Content-Security-Policy
+  // forbids inline styles (style-src 'self', like this service's own pages) still styles the widget;
+  // a <style> element otherwise.
+  function addStyles(target) {
+    if (target !== host && "adoptedStyleSheets" in target && typeof CSSStyleSheet === "function") {
+      try {
+        var sheet = new CSSStyleSheet();
+        sheet.replaceSync(CSS);
+        target.adoptedStyleSheets = [sheet];
+        return;
+      } catch (e) { /* an older engine: fall back to a <style> element */ }
+    }
+    target.appendChild(el("style", { text: CSS }));
+  }
+
   // ---- DOM -------------------------------------------------------------------------
   var host = el("div", { id: "cchc-chat-widget" });
   var shadow = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
-  var style = el("style", { text: CSS });
   var root = el("div", { className: "root" });
 
   var launcher = el("button", {
@@ -137,7 +159,7 @@
   ]);
   root.appendChild(launcher);
   root.appendChild(panel);
-  shadow.appendChild(style);
+  addStyles(shadow);
   shadow.appendChild(root);
 
   function mount() { document.body.appendChild(host); }
@@ -189,27 +211,57 @@
   function scrollDown() { log.scrollTop = log.scrollHeight; }
 
   // ---- rendering -----------------------------------------------------------------------
+  // A row already named by a word ("Bước 2") is not called a task; "III.5", "III.1 (tiếp)" are.
+  function taskLabel(id) {
+    var bare = id.replace(/\([^)]*\)/g, "");
+    return bare !== bare.toUpperCase() ? id : T.task + " " + id;
+  }
+
+  function viewerHref(docId, start, end, field) {
+    var href = API + "/viewer?doc=" + encodeURIComponent(docId);
+    if (start != null && end != null) href += "&start=" + encodeURIComponent(start) + "&end=" + encodeURIComponent(end);
+    if (field) href += "&fstart=" + encodeURIComponent(field.start) + "&fend=" + encodeURIComponent(field.end);
+    return href;
+  }
+
+  function link(href, text, label) {
+    var a = el("a", { target: "_blank", rel: "noopener", text: text });
+    if (label) a.setAttribute("aria-label", label);
+    a.href = href;
+    return a;
+  }
+
+  // A cited table row: its cells under the table's own labels ("Thời hạn giải quyết: 1 ngày"),
+  // each opening the document at that cell.
+  function fieldList(c) {
+    return el("dl", { className: "fields", "data-testid": "cchc-fields" }, c.fields.map(function (f) {
+      var value = el("dd", null, [
+        c.doc_id && f.start != null && f.end != null
+          ? link(viewerHref(c.doc_id, c.start, c.end, f), f.text || "", (f.label || "") + ": " + (f.text || "") + " — " + T.viewField)
+          : document.createTextNode(f.text || "")
+      ]);
+      return el("div", { className: "field", "data-testid": "cchc-field" }, [el("dt", { text: f.label || "" }), value]);
+    }));
+  }
+
   function citationNode(c, i) {
-    var label = c.title || c.doc_id;
+    var label = c.source || c.title || T.document;  // how people name the document, never its internal id
     var where = [];
     if (c.section) where.push(T.section + " " + c.section);
-    if (c.task_id) where.push(T.task + " " + c.task_id);
+    if (c.task_id) where.push(taskLabel(c.task_id));
     if (c.page != null) where.push(T.page + " " + c.page);
     var summary = el("summary", null, [
       el("span", { className: "num", text: "[" + (i + 1) + "]" }),
       el("span", { text: label + (where.length ? " — " + where.join(", ") : "") })
     ]);
+    var about = [];
+    if (c.title && c.title !== label) about.push(c.title);
+    if (c.issuer && label.toLowerCase().indexOf(c.issuer.toLowerCase()) < 0) about.push(c.issuer);
     var body = el("div", { className: "body" }, [
-      el("blockquote", { text: c.quote || "" }),
-      el("div", { className: "meta", text: [c.issuer, c.doc_id].filter(Boolean).join(" · ") })
+      c.fields && c.fields.length ? fieldList(c) : el("blockquote", { text: c.quote || "" }),
+      about.length ? el("div", { className: "meta", text: about.join(" · ") }) : null
     ]);
-    if (c.doc_id) {
-      var href = API + "/viewer?doc=" + encodeURIComponent(c.doc_id);
-      if (c.start != null && c.end != null) href += "&start=" + encodeURIComponent(c.start) + "&end=" + encodeURIComponent(c.end);
-      var link = el("a", { target: "_blank", rel: "noopener", text: T.view });
-      link.href = href;
-      body.appendChild(link);
-    }
+    if (c.doc_id) body.appendChild(link(viewerHref(c.doc_id, c.start, c.end, null), T.view));
     return el("li", null, [el("details", { className: "cite", "data-testid": "cchc-citation" }, [summary, body])]);
   }
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.clean import clean_pages, pipe_tables_to_tabs
+from ingest.clean import clean_pages
+from ingest.table_layouts import crawled_cells_to_tabs
 from ingest.pipeline import parse_file
 from tests.conftest import REALDOCS
 
@@ -80,7 +81,7 @@ Sở Nội vụ chủ trì, phối hợp tổng kết.
 
 
 def test_pipe_cells_become_tab_rows():
-    rows = [r for r in pipe_tables_to_tabs(PIPE_TABLE.split("\n")) if "\t" in r]
+    rows = [r for r, _ in crawled_cells_to_tabs(PIPE_TABLE.split("\n")) if "\t" in r]
     assert rows[0] == "TT\tNhiệm vụ\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian dự kiến hoàn thành"
     assert rows[2].startswith("1\tPhối hợp rà soát, sửa đổi Luật Quy hoạch và các văn bản có liên quan.\tSở Tài chính")
 
@@ -136,7 +137,7 @@ def test_every_real_document_ingests_with_verbatim_chunks():
 @pytest.mark.skipif(not REALDOCS.exists(), reason="../shared/realdocs is not present")
 def test_real_appendix_table():
     doc = parse_file(REALDOCS / "001c610b2efdcf0c.md")
-    assert doc.metadata.number == "2820/QĐ-UBND" and doc.metadata.issuer == "ỦY BAN NHÂN DÂN THÀNH PHỐ HỒ CHÍ MINH"
+    assert doc.metadata.number == "2820/QĐ-UBND" and doc.metadata.issuer == "Ủy ban nhân dân thành phố Hồ Chí Minh"
     first = doc.tasks[0]
     assert first.task_id == "I.1" and first.lead == "Sở Tài chính" and first.deadline == "Quý IV/2025"
 

@@ -1,0 +1,78 @@
+"""Questions about a crawled decision the project was not written for: a signature block before
+its appendix, a proposal, entry into force, two step tables with the same steps, a list of
+procedures grouped A/B with numbering that restarts."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+DECISION = Path(__file__).parent / "data" / "crawled_decision_812.md"
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    from assistant.core import Assistant
+    from assistant.settings import Settings
+
+    corpus = tmp_path_factory.mktemp("decision_corpus")
+    shutil.copy(DECISION, corpus / DECISION.name)
+    return Assistant(Settings(data_dir=tmp_path_factory.mktemp("decision_data"), embedding_model="none",
+                              corpus_dir=corpus))
+
+
+def test_metadata_of_the_decision(assistant):
+    doc = assistant.state.docs[0]
+    meta = doc.metadata
+    assert (meta.number, meta.date, meta.kind) == ("812/QĐ-UBND", "14/10/2025", "Quyết định")
+    assert meta.issuer == "Ủy ban nhân dân tỉnh Cao Bằng"
+    assert (meta.signer, meta.signer_role) == ("Bế Thanh Tịnh", "KT. CHỦ TỊCH PHÓ CHỦ TỊCH")
+    assert doc.text[slice(*meta.proposal_span)].startswith("Theo đề nghị của Giám đốc Sở Tư pháp")
+    assert "20 tháng 10 năm 2025" in doc.text[slice(*meta.effective_span)]
+    assert len(meta.basis_spans) == 1 and doc.text[slice(*meta.recipients_span)].startswith("Nơi nhận")
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Quyết định 812/QĐ-UBND của tỉnh Cao Bằng có số hiệu gì, ban hành ngày nào, ai ký và với chức vụ gì?",
+     ["812/QĐ-UBND", "14/10/2025", "Bế Thanh Tịnh", "PHÓ CHỦ TỊCH"]),
+    ("quyet dinh 812 cao bang ban hanh theo de nghi cua ai, to trinh so may?", ["Giám đốc Sở Tư pháp", "215/TTr-STP"]),
+    ("Quyết định 812/QĐ-UBND có hiệu lực từ ngày nào?", ["20 tháng 10 năm 2025"]),
+    ("Who signed Decision 812/QĐ-UBND of Cao Bằng and in what capacity?", ["Bế Thanh Tịnh", "PHÓ CHỦ TỊCH"]),
+])
+def test_metadata_questions_in_several_parts(assistant, question, expected):
+    answer = assistant.ask(question)
+    assert not answer.abstained, answer.answer
+    for value in expected:
+        assert value in answer.answer, (value, answer.answer)
+    assert answer.citations and all(c.quote in assistant.document_text(c.doc_id) for c in answer.citations)
+
+
+def test_a_step_is_found_in_the_procedure_the_question_names(assistant):
+    answer = assistant.ask("Quyết định 812/QĐ-UBND, thủ tục đăng ký kết hôn: bước 2 do ai thực hiện, mất mấy ngày?")
+    assert not answer.abstained
+    assert "Công chức tư pháp - hộ tịch" in answer.answer and "3 ngày" in answer.answer
+    assert "Đơn vị/người thực hiện" in answer.answer  # the table's own label
+
+
+def test_a_step_named_by_its_content(assistant):
+    answer = assistant.ask("Trong quy trình đăng ký khai sinh theo Quyết định 812/QĐ-UBND, bước thẩm định hồ sơ, "
+                           "trình ký giấy khai sinh do ai thực hiện và mất bao lâu?")
+    assert not answer.abstained
+    assert "Công chức tư pháp - hộ tịch" in answer.answer and "1 ngày" in answer.answer
+
+
+def test_a_procedure_named_by_number_and_group(assistant):
+    answer = assistant.ask("Thủ tục số 1 mục B trong danh mục của Quyết định 812/QĐ-UBND do cơ quan nào thực hiện?")
+    assert not answer.abstained
+    assert "Ủy ban nhân dân cấp xã" in answer.answer and "Sở Tư pháp" not in answer.answer
+
+
+def test_a_cited_row_carries_its_labelled_fields(assistant):
+    answer = assistant.ask("Quyết định 812/QĐ-UBND, thủ tục đăng ký kết hôn: bước 3 do ai thực hiện?")
+    row = next(c for c in answer.citations if c.fields)
+    text = assistant.document_text(row.doc_id)
+    labels = [f.label for f in row.fields]
+    assert labels[:2] == ["Nội dung công việc", "Đơn vị/người thực hiện"]
+    assert all(text[f.start:f.end] == f.text for f in row.fields)
