@@ -16,11 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
-from index.dense import DEFAULT_HNSW_THRESHOLD, DenseIndex
+from index.backend import DocumentFields
+from index.batch_embed import EmbedJob, embed_jobs, save_npy_atomically
+from index.dense import DEFAULT_HNSW_THRESHOLD
 from index.embedder import Embedder
 from index.hybrid import HybridIndex
 from index.segment import Segmenter
-from index.sparse import SparseIndex
 from ingest.model import Chunk, Document
 from ingest.pipeline import PARSER_VERSION
 from ingest.store import atomic_write_text
@@ -68,10 +69,15 @@ class IndexStore:
         return self.root / "vectors" / f"{doc.doc_id}.{doc.source_hash[:12]}.p{PARSER_VERSION}.{fingerprint}.npy"
 
     def build(self, docs: list[Document], segmenter: Segmenter, embedder: Embedder | None,
-              restore=None, ocr_fold=None) -> BuildReport:
-        """Segment and embed what changed, drop caches of removed documents, write the manifest."""
+              restore=None, ocr_fold=None, *, workers: int = 1, progress=None) -> BuildReport:
+        """Segment and embed what changed, drop caches of removed documents, write the manifest.
+
+        With ``workers`` > 1 and the ONNX backend, new documents are embedded by that many
+        processes (:mod:`index.batch_embed`: finished batches are kept, so an interrupted build
+        resumes where it stopped). ``progress(passages embedded, passages to embed)``."""
         began = time.perf_counter()
         report = BuildReport([], [], [], [], 0.0)
+        to_embed: list[Document] = []
         for doc in docs:
             fresh = False
             tokens_path = self._tokens_path(doc, segmenter)
@@ -80,15 +86,13 @@ class IndexStore:
                                                           ensure_ascii=False))
                 report.segmented.append(doc.doc_id)
                 fresh = True
-            if embedder is not None:
-                vectors_path = self._vectors_path(doc, embedder.fingerprint)
-                if not _cache_fits(vectors_path, doc):
-                    vectors = embedder.embed_passages([dense_text(doc, c, restore) for c in doc.chunks])
-                    _atomic_save_npy(vectors_path, vectors)
-                    report.embedded.append(doc.doc_id)
-                    fresh = True
+            if embedder is not None and not _cache_fits(self._vectors_path(doc, embedder.fingerprint), doc):
+                to_embed.append(doc)
+                fresh = True
             if not fresh:
                 report.reused.append(doc.doc_id)
+        if to_embed:
+            self._embed(to_embed, embedder, restore, workers, progress, report)
         live = {self._tokens_path(d, segmenter).name for d in docs}
         if embedder is not None:
             live |= {self._vectors_path(d, embedder.fingerprint).name for d in docs}
@@ -111,9 +115,57 @@ class IndexStore:
         report.seconds = time.perf_counter() - began
         return report
 
-    def load(self, docs: list[Document], segmenter: Segmenter, embedder: Embedder | None, *,
-             dense_weight: float = 0.3, restore=None, hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD) -> HybridIndex:
-        """Assemble the searchable index from the caches; refuses a model mismatch."""
+    def _embed(self, docs: list[Document], embedder: Embedder, restore, workers: int, progress,
+               report: BuildReport) -> None:
+        total = sum(len(d.chunks) for d in docs)
+        model = embedder.onnx_model() if workers > 1 else None
+        if workers > 1 and model is None:
+            logger.warning("embedding workers need the ONNX backend; embedding %d passages in this process", total)
+        if model is None:
+            done = 0
+            for doc in docs:
+                vectors = embedder.embed_passages([dense_text(doc, c, restore) for c in doc.chunks])
+                _atomic_save_npy(self._vectors_path(doc, embedder.fingerprint), vectors)
+                report.embedded.append(doc.doc_id)
+                done += len(doc.chunks)
+                if progress is not None:
+                    progress(done, total)
+            return
+        by_key = {self._vectors_path(d, embedder.fingerprint).name: d for d in docs}
+
+        def save(key: str, vectors: np.ndarray) -> None:
+            _atomic_save_npy(self.root / "vectors" / key, vectors)
+            report.embedded.append(by_key[key].doc_id)
+
+        for key, doc in by_key.items():
+            if not doc.chunks:
+                save(key, np.zeros((0, embedder.dim), dtype=np.float32))
+        jobs = [EmbedJob(key, [dense_text(d, c, restore) for c in d.chunks]) for key, d in by_key.items() if d.chunks]
+        embed_jobs(jobs, model, self.root / "vectors" / ".partial", save, workers=workers, progress=progress)
+
+    def version(self, doc: Document, segmenter: Segmenter) -> str:
+        """Names what a document's stored fields were made from: file, parser, token scheme."""
+        return f"{doc.source_hash[:12]}.p{PARSER_VERSION}.{segmenter.key}.n{len(doc.chunks)}"
+
+    def fields(self, doc: Document, segmenter: Segmenter, embedder: Embedder | None) -> DocumentFields:
+        """A document's BM25 tokens and vectors as cached by :meth:`build`."""
+        tokens_path = self._tokens_path(doc, segmenter)
+        if not tokens_path.exists():
+            raise FileNotFoundError(f"index is stale: no tokens for {doc.doc_id}; run 'cchc index'")
+        cached = json.loads(tokens_path.read_text(encoding="utf-8"))
+        if len(cached) != len(doc.chunks):
+            raise FileNotFoundError(f"index is stale for {doc.doc_id}; run 'cchc index'")
+        vectors = None
+        if embedder is not None:
+            vectors_path = self._vectors_path(doc, embedder.fingerprint)
+            if not vectors_path.exists():
+                raise FileNotFoundError(f"index is stale: no vectors for {doc.doc_id}; run 'cchc index'")
+            vectors = np.load(vectors_path)
+        return DocumentFields([acc for acc, _ in cached], [fol for _, fol in cached], vectors,
+                              self.version(doc, segmenter))
+
+    def check_model(self, embedder: Embedder | None) -> None:
+        """Refuse an index built with another embedding model than ``embedder`` (or without one)."""
         manifest = self.manifest()
         if manifest is None:
             raise FileNotFoundError(f"no index in {self.root}; run 'cchc index' first")
@@ -125,30 +177,17 @@ class IndexStore:
             )
         if embedder is not None and not built_model:
             raise IndexMismatchError("the index was built without embeddings; run 'cchc index' with the model configured")
-        chunks: list[Chunk] = []
-        accented: list[list[str]] = []
-        folded: list[list[str]] = []
-        vectors: list[np.ndarray] = []
-        for doc in docs:
-            tokens_path = self._tokens_path(doc, segmenter)
-            if not tokens_path.exists():
-                raise FileNotFoundError(f"index is stale: no tokens for {doc.doc_id}; run 'cchc index'")
-            cached = json.loads(tokens_path.read_text(encoding="utf-8"))
-            if len(cached) != len(doc.chunks):
-                raise FileNotFoundError(f"index is stale for {doc.doc_id}; run 'cchc index'")
-            for chunk, (acc, fol) in zip(doc.chunks, cached):
-                chunks.append(chunk)
-                accented.append(acc)
-                folded.append(fol)
-            if embedder is not None:
-                vectors.append(np.load(self._vectors_path(doc, embedder.fingerprint)))
-        sparse = SparseIndex(accented, folded)
-        dense = None
-        if embedder is not None:
-            dim = int((built_model or {}).get("dim") or 0) or embedder.dim
-            matrix = np.concatenate(vectors) if vectors else np.zeros((0, dim), dtype=np.float32)
-            dense = DenseIndex(matrix, hnsw_threshold=hnsw_threshold)
-        return HybridIndex(docs, chunks, sparse, segmenter, dense, embedder, dense_weight, restore)
+
+    def load(self, docs: list[Document], segmenter: Segmenter, embedder: Embedder | None, *,
+             dense_weight: float = 0.3, restore=None, hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD) -> HybridIndex:
+        """Assemble the searchable index from the caches; refuses a model mismatch."""
+        self.check_model(embedder)
+        built_model = (self.manifest() or {}).get("model") or {}
+        fields = [self.fields(doc, segmenter, embedder) for doc in docs]
+        return HybridIndex.from_fields(
+            docs, fields, segmenter, embedder, dim=int(built_model.get("dim") or 0) or None,
+            dense_weight=dense_weight, restore=restore, hnsw_threshold=hnsw_threshold,
+            fields_of=lambda doc: self.fields(doc, segmenter, embedder))
 
 
 def _doc_tokens(doc: Document, segmenter: Segmenter, ocr_fold, restore=None) -> list[list[list[str]]]:
@@ -166,19 +205,7 @@ def _doc_tokens(doc: Document, segmenter: Segmenter, ocr_fold, restore=None) -> 
     return out
 
 
-def _atomic_save_npy(path: Path, array: np.ndarray) -> None:
-    import os
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".npy", dir=path.parent)
-    os.close(fd)
-    try:
-        np.save(tmp, np.asarray(array, dtype=np.float32))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+_atomic_save_npy = save_npy_atomically
 
 
 def _cache_fits(path: Path, doc: Document) -> bool:
