@@ -175,7 +175,7 @@ def _preamble_clauses(blocks: list[Block], meta: Metadata) -> None:
     """The 'Căn cứ …' clauses and the proposal before the operative part, and 'Nơi nhận'."""
     in_preamble = True
     for block in blocks:
-        for at, cell in _cells(block):
+        for at, cell in block.pieces():
             folded = fold_aligned(cell)
             if _RECIPIENTS_RE.match(folded) and meta.recipients_span is None:
                 meta.recipients_span = (at, at + len(cell.rstrip()))
@@ -191,14 +191,6 @@ def _preamble_clauses(blocks: list[Block], meta: Metadata) -> None:
             return
 
 
-def _cells(block: Block) -> list[tuple[int, str]]:
-    if block.kind == "line" or not block.cells:
-        return [(block.start, block.text)]
-    out, at = [], block.start
-    for cell in block.cells:
-        out.append((at, cell))
-        at += len(cell) + 1
-    return out
 
 
 def _kind_and_title(text: str, blocks: list[Block], meta: Metadata) -> None:
