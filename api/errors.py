@@ -12,6 +12,7 @@ from starlette.responses import JSONResponse
 from starlette.types import Scope
 
 from api.allow import allowed_methods
+from ingest.errors import UserInputError
 from api.messages import MSG, STATUS_TEXT
 
 REQUEST_ID_KEY = "cchc.request_id"
@@ -62,6 +63,13 @@ def _validation_handler(request: Request, exc: RequestValidationError) -> JSONRe
     return error_response(422, detail, request_id_of(request.scope), errors=fields)
 
 
+def _user_input_handler(request: Request, exc: UserInputError) -> JSONResponse:
+    """Input the caller can fix, refused by the assistant itself (a question over its own limit, a
+    file it cannot read): the error's status and its message, whatever the route."""
+    return error_response(exc.status, str(exc) or MSG["invalid"], request_id_of(request.scope))
+
+
 def install_exception_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_exception_handler)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_handler)  # type: ignore[arg-type]
+    app.add_exception_handler(UserInputError, _user_input_handler)  # type: ignore[arg-type]

@@ -237,13 +237,14 @@ def ask(question: str = typer.Argument(..., help="câu hỏi"),
 
     Example: cchc ask "Ai chủ trì nhiệm vụ III.5 và khi nào phải xong?"
     """
-    from assistant.core import Assistant, QuestionTooLongError
+    from assistant.core import Assistant
+    from ingest.errors import UserInputError
 
     _setup_logging(verbose)
     assistant = Assistant(_settings(data_dir, model))
     try:
         answer = assistant.ask(question)
-    except QuestionTooLongError as exc:
+    except UserInputError as exc:  # the question cannot be used as given: say why, exit 2
         err.print(str(exc))
         raise typer.Exit(2)
     if as_json:

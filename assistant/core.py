@@ -39,12 +39,13 @@ from ingest.pipeline import PARSER_VERSION
 from ingest.store import CorpusStore, ingest_paths
 from ingest.worker import parse_in_worker
 from ingest.text import fold
+from ingest.errors import UserInputError
 
 logger = logging.getLogger(__name__)
 
 
-class QuestionTooLongError(ValueError):
-    pass
+class QuestionTooLongError(UserInputError):
+    """The question is longer than ``CCHC_MAX_QUESTION_CHARS``."""
 
 
 @dataclass

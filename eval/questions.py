@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, get_args
+from ingest.errors import UserInputError
 
 Lang = Literal["vi", "vi-noaccent", "en"]
 Kind = Literal["task_lookup", "deadline", "target", "responsibility", "metadata", "fact", "unanswerable"]
@@ -43,7 +44,7 @@ class Question:
         }
 
 
-class QuestionFileError(ValueError):
+class QuestionFileError(UserInputError):
     """A question file with problems; ``problems`` lists them all, each prefixed by its line."""
 
     def __init__(self, source: str, problems: list[str]) -> None:

@@ -17,6 +17,7 @@ import numpy as np
 
 from ingest.model import Chunk, Document
 from ingest.text import fold
+from ingest.errors import CchcError
 
 
 @dataclass
@@ -70,7 +71,7 @@ class DocumentFields:
     version: str
 
 
-class IndexUpdateError(RuntimeError):
+class IndexUpdateError(CchcError, RuntimeError):
     """A document could not be added to, replaced in or deleted from the index."""
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
+from ingest.errors import CchcError
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ logger = logging.getLogger(__name__)
 Backend = Literal["auto", "onnx", "torch"]
 
 
-class EmbeddingModelError(RuntimeError):
+class EmbeddingModelError(CchcError, RuntimeError):
     """The configured embedding model cannot be found or loaded."""
 
 

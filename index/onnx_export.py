@@ -25,6 +25,7 @@ import tempfile
 import time
 import warnings
 from pathlib import Path
+from ingest.errors import CchcError
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ EXPORT_VERSION = 2  # bump when the exported graph changes (inputs, outputs, ops
 OPSET = 17
 
 
-class OnnxExportError(RuntimeError):
+class OnnxExportError(CchcError, RuntimeError):
     """The model folder cannot be exported (missing torch/onnx, unsupported architecture)."""
 
 

@@ -25,13 +25,14 @@ from index.segment import Segmenter
 from ingest.model import Chunk, Document
 from ingest.pipeline import PARSER_VERSION
 from ingest.store import atomic_write_text
+from ingest.errors import CchcError
 
 logger = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
 
 
-class IndexMismatchError(RuntimeError):
+class IndexMismatchError(CchcError, RuntimeError):
     """The index on disk was built with another embedding model than the one configured."""
 
 

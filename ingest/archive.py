@@ -12,11 +12,12 @@ import io
 import zipfile
 
 from ingest.limits import IngestLimits
+from ingest.errors import UserInputError
 
 MAX_MEMBERS = 10_000
 
 
-class ArchiveRefused(ValueError):
+class ArchiveRefused(UserInputError):
     """The archive is unreadable or over a limit; the message says which and why."""
 
 

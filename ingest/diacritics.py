@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.text import fold, nfc, squeeze, strip_marks
+from ingest.errors import CchcError
 
 LEXICON_PATH = Path(__file__).resolve().parent / "data" / "vi_lexicon.json.gz"
 LEXICON_FORMAT = "cchc-vi-lexicon"
@@ -81,7 +82,7 @@ _OCR_CACHE_SIZE = 100_000
 _NUMBER_OPTIONS = ((NUMBER, 0.0),)
 
 
-class LexiconError(RuntimeError):
+class LexiconError(CchcError, RuntimeError):
     """The lexicon file is missing or not in the expected format."""
 
 

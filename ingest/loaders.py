@@ -11,6 +11,7 @@ from ingest.limits import DEFAULT_LIMITS, IngestLimits
 from ingest.pdf_tables import may_hold_rulings, read_table_pages
 from ingest.tables import Layout
 from ingest.text import nfc
+from ingest.errors import UserInputError
 
 logger = logging.getLogger(__name__)
 
@@ -18,7 +19,7 @@ SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
 _BOMS = {b"\xff\xfe": "utf-16", b"\xfe\xff": "utf-16"}
 
 
-class IngestError(ValueError):
+class IngestError(UserInputError):
     """A file that cannot be ingested; the message names the file and says why."""
 
     def __init__(self, path: Path | str, reason: str):

@@ -23,6 +23,7 @@ from typing import Any
 
 from ingest.tables import merge_cell
 from ingest.text import nfc
+from ingest.errors import CchcError
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ BBox = tuple[float, float, float, float]  # x0, top, x1, bottom (pdfplumber's pa
 _RULING_OP_RE = re.compile(rb"[0-9.]\s+(?:re|l)(?=[\s\[\]()<>/%]|$)")
 
 
-class TooManyRulings(ValueError):
+class TooManyRulings(CchcError, ValueError):
     """A page draws more lines than a page of ruled tables does: tables are not looked for."""
 
 

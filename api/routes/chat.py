@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 import time
 from collections.abc import AsyncIterator
 
@@ -34,25 +33,11 @@ def clean_question(question: str, max_chars: int) -> str:
 async def _answer(request: Request, body: ChatRequest, backend: BackendDep, max_chars: int) -> Answer:
     question = clean_question(body.question, max_chars)
     started = time.perf_counter()
-    try:
-        answer = await run_cpu(
-            request, backend.ask, question, history=body.history or None, doc_ids=body.doc_ids or None
-        )
-    except ValueError as exc:
-        if _is_user_error(exc):
-            raise HTTPException(422, str(exc)) from None
-        raise
+    # the assistant's own refusals (UserInputError) become 4xx in api.errors; anything else is a 500
+    answer = await run_cpu(request, backend.ask, question, history=body.history or None, doc_ids=body.doc_ids or None)
     if not answer.latency_ms:
         answer = answer.model_copy(update={"latency_ms": round((time.perf_counter() - started) * 1000, 2)})
     return answer
-
-
-def _is_user_error(exc: ValueError) -> bool:
-    """The assistant's own refusals (e.g. ``assistant.core.QuestionTooLongError`` when its limit is
-    lower than the API's) carry a user-facing message; other ValueErrors stay 500s."""
-    core = sys.modules.get("assistant.core")
-    kinds = tuple(k for k in (getattr(core, "QuestionTooLongError", None),) if isinstance(k, type))
-    return bool(kinds) and isinstance(exc, kinds)
 
 
 @router.post("/chat", response_model=Answer, responses=_ERRORS, summary="Ask a question")

@@ -209,21 +209,32 @@ def test_chat_backend_error_is_a_clean_500(client: TestClient, backend: FakeBack
     assert records and records[0].request_id == "req-500" and records[0].exc_info is not None
 
 
-def test_assistant_refusal_is_a_422(client: TestClient, backend: FakeBackend, monkeypatch: pytest.MonkeyPatch) -> None:
-    import sys
-    import types
+def test_assistant_refusal_is_a_4xx_on_any_route(client: TestClient, backend: FakeBackend,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any UserInputError the assistant raises is answered with its status and message: the API
+    maps the class, it keeps no list of the assistant's error types."""
+    from ingest.errors import UserInputError
 
-    class QuestionTooLongError(ValueError):
+    class TooLong(UserInputError):
         pass
 
-    monkeypatch.setitem(sys.modules, "assistant.core", types.SimpleNamespace(QuestionTooLongError=QuestionTooLongError))
+    class Gone(UserInputError):
+        status = 404
 
     def refuse(*args, **kwargs):
-        raise QuestionTooLongError("Câu hỏi quá dài (tối đa 500 ký tự).")
+        raise TooLong("Câu hỏi quá dài (tối đa 500 ký tự).")
 
     monkeypatch.setattr(backend, "ask", refuse)
     r = client.post("/v1/chat", json={"question": "x" * 600})
     assert r.status_code == 422 and r.json()["detail"] == "Câu hỏi quá dài (tối đa 500 ký tự)."
+    assert r.json()["request_id"]
+
+    def gone(*args, **kwargs):
+        raise Gone("Không tìm thấy văn bản.")
+
+    monkeypatch.setattr(backend, "search", gone)
+    r = client.get("/v1/search", params={"q": "số hóa"})
+    assert r.status_code == 404 and r.json()["detail"] == "Không tìm thấy văn bản."
 
     def broken(*args, **kwargs):
         raise ValueError("invalid literal for int() with base 10: 'internal'")
