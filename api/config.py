@@ -1,4 +1,8 @@
-"""Settings of the HTTP service, read from ``CCHC_*`` environment variables."""
+"""Settings of the HTTP service, read from ``CCHC_*`` environment variables.
+
+:class:`ApiSettings` extends the assistant's :class:`~assistant.settings.Settings`: one object
+holds both, the service builds its assistant from it, and a variable read by both (the question
+length limit) has one value."""
 
 from __future__ import annotations
 
@@ -9,15 +13,17 @@ from functools import lru_cache
 from typing import Annotated
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import NoDecode, SettingsConfigDict
+
+from assistant.settings import Settings
 
 
 def _default_workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
 
-class ApiSettings(BaseSettings):
-    """Limits and switches of the chat service.
+class ApiSettings(Settings):
+    """The assistant's settings plus the limits and switches of the chat service.
 
     ``CCHC_CORS_ORIGINS`` accepts a JSON list or a comma-separated string.
     ``CCHC_ADMIN_KEY`` unset (or empty) disables the admin endpoints (403).
@@ -30,7 +36,6 @@ class ApiSettings(BaseSettings):
 
     admin_key: str | None = None
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["http://localhost:8000"])
-    max_question_chars: int = Field(default=1000, ge=1)
     max_body_bytes: int = Field(default=64_000, ge=1)
     max_upload_bytes: int = Field(default=20_000_000, ge=1)
     rate_limit_per_minute: int = Field(default=60, ge=0)

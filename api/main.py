@@ -35,15 +35,15 @@ Uploading and deleting plans needs the admin key in `X-API-Key`. The OpenAI-comp
 `/v1/chat/completions` and `/v1/models` answer errors in OpenAI's shape, `{"error": {"message", "type", "code"}}`."""
 
 
-def _build_backend() -> Backend:
+def _build_backend(settings: ApiSettings) -> Backend:
     from assistant import Assistant  # imported here: the API package imports without the models
 
-    return Assistant.from_settings()
+    return Assistant.from_settings(settings)  # the service's settings are the assistant's too
 
 
 async def _load_backend(app: FastAPI) -> None:
     try:
-        backend = await anyio.to_thread.run_sync(_build_backend, abandon_on_cancel=True)
+        backend = await anyio.to_thread.run_sync(_build_backend, app.state.settings, abandon_on_cancel=True)
     except Exception as exc:  # noqa: BLE001 - reported by /readyz, service stays up
         log.exception("backend failed to load")
         app.state.backend_error = f"{type(exc).__name__}: {exc}"
@@ -69,7 +69,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def create_app(settings: ApiSettings | None = None, backend: Backend | None = None) -> FastAPI:
-    """The service. Without ``backend`` the lifespan builds ``assistant.Assistant.from_settings()``."""
+    """The service. Without ``backend`` the lifespan builds ``assistant.Assistant.from_settings(settings)``."""
     settings = settings or get_api_settings()
     configure_logging(settings.log_level)
     app = FastAPI(

@@ -64,13 +64,16 @@ def test_lifespan_builds_backend_in_background(monkeypatch: pytest.MonkeyPatch) 
     import api.main
 
     release = threading.Event()
+    given = []
 
-    def slow_build() -> FakeBackend:
+    def slow_build(settings) -> FakeBackend:
+        given.append(settings)
         release.wait(10)
         return FakeBackend()
 
     monkeypatch.setattr(api.main, "_build_backend", slow_build)
-    with TestClient(create_app(make_settings())) as client:
+    settings = make_settings()
+    with TestClient(create_app(settings)) as client:
         assert client.get("/healthz").status_code == 200
         assert client.get("/readyz").status_code == 503
         release.set()
@@ -80,12 +83,24 @@ def test_lifespan_builds_backend_in_background(monkeypatch: pytest.MonkeyPatch) 
             time.sleep(0.01)
         assert client.get("/readyz").status_code == 200
         assert client.post("/v1/chat", json={"question": Q}).json()["answer"] == ANSWER_III5
+    assert given == [settings], "the assistant is built from the service's own settings object"
+
+
+def test_service_settings_are_the_assistants(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One settings object: a CCHC_ variable read by both has one value in both."""
+    from assistant.settings import Settings
+
+    monkeypatch.setenv("CCHC_MAX_QUESTION_CHARS", "321")
+    monkeypatch.setenv("CCHC_DENSE_WEIGHT", "0.7")
+    settings = ApiSettings()
+    assert isinstance(settings, Settings)
+    assert settings.max_question_chars == Settings().max_question_chars == 321 and settings.dense_weight == 0.7
 
 
 def test_lifespan_reports_failed_backend(monkeypatch: pytest.MonkeyPatch) -> None:
     import api.main
 
-    def broken() -> FakeBackend:
+    def broken(settings) -> FakeBackend:
         raise OSError("index missing")
 
     monkeypatch.setattr(api.main, "_build_backend", broken)
