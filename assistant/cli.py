@@ -107,7 +107,7 @@ def _build_index(settings) -> None:
 
     assistant = Assistant(settings, build=False)
     assistant.reload()
-    manifest = assistant.index_store.manifest() or {}
+    manifest = assistant.index_manifest()
     model = manifest.get("model") or {}
     console.print(f"index: {manifest.get('chunks', 0)} chunks, model "
                   f"{model.get('name', 'none (BM25 only)')} {model.get('fingerprint', '')}")
@@ -139,11 +139,10 @@ def index_cmd(rebuild: bool = typer.Option(False, help="re-segment and re-embed 
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        if not assistant.corpus.doc_ids():
-            assistant._bootstrap()
-        else:  # documents an older parser ingested are parsed again before they are indexed
-            assistant.refresh(rebuild=rebuild, progress=progress)
-    manifest = assistant.index_store.manifest() or {}
+        # a new data directory gets the shipped plans; documents an older parser ingested are
+        # parsed again before they are indexed
+        assistant.bootstrap(progress, rebuild=rebuild)
+    manifest = assistant.index_manifest()
     model_info = manifest.get("model") or {}
     console.print(f"index: {manifest.get('chunks', 0)} chunks from {len(manifest.get('documents', {}))} documents; "
                   f"model {model_info.get('name', 'none (BM25 only)')} {model_info.get('fingerprint', '')}")

@@ -7,37 +7,30 @@ does not cover the question.
 
 from __future__ import annotations
 
-import functools
 import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.deadlines import deadline_matches
 from assistant.confidence import DEFAULT_MODEL, Calibrator, calibrated, evidence_of
-from assistant.docmatch import EXACT_MATCH_SCORE, DocMatcher
+from assistant.docmatch import EXACT_MATCH_SCORE
 from assistant.draft import Draft
-from assistant.evidence import TermWeights, question_units
+from assistant.evidence import question_units
+from assistant.library import Library, Loaded
 from assistant.llm import rewriter_from_settings
 from assistant.query import Query, parse
-from assistant.schema import (Answer, DocumentDetail, DocumentInfo, IngestStatus, SearchHit, SectionInfo, TaskInfo,
+from assistant.schema import (Answer, DocumentDetail, DocumentInfo, SearchHit, SectionInfo, TaskInfo,
                               Turn, UploadedDocument)
 from assistant.settings import Settings, get_settings
 from assistant.paths import PATHS, Context
 from assistant.task_answer import task_info
-from index.backend import IndexBackend, ScoredChunk, SearchFilters
+from index.backend import ScoredChunk, SearchFilters
 from index.embedder import Embedder, EmbeddingModelError, resolve_model_path
-from index.factory import open_index, parse_index_uri
 from index.segment import Segmenter
-from index.store import IndexStore
 from ingest import diacritics
-from ingest.loaders import IngestError
 from ingest.model import Document
-from ingest.pipeline import PARSER_VERSION
-from ingest.store import CorpusStore, ingest_paths
-from ingest.worker import parse_in_worker
 from ingest.text import fold
 from ingest.errors import UserInputError
 
@@ -48,42 +41,24 @@ class QuestionTooLongError(UserInputError):
     """The question is longer than ``CCHC_MAX_QUESTION_CHARS``."""
 
 
-@dataclass
-class _State:
-    """Everything a question needs, swapped as one object when the corpus changes."""
-
-    docs: list[Document]
-    index: IndexBackend
-    matcher: DocMatcher
-    weights: TermWeights
-
-
 def _warm_up_segmenter() -> None:
     from index.segment import _segment
 
     _segment("khởi động bộ tách từ")
 
 
-def _issuer_fold(doc_issuer: str) -> str:
-    return diacritics.ocr_fold(doc_issuer)
-
-
 class Assistant:
     def __init__(self, settings: Settings | None = None, *, build: bool = True):
         self.settings = settings or get_settings()
-        self.corpus = CorpusStore(self.settings.data_dir)
-        self.index_store = IndexStore(self.settings.data_dir)
         self.segmenter = Segmenter()
         # underthesea's import takes ~3 s: start it now, beside the model load, not on the first question
         threading.Thread(target=_warm_up_segmenter, name="warm-up-underthesea", daemon=True).start()
         self.embedder = self._load_embedder()
-        self._lock = threading.Lock()
+        self.library = Library(self.settings, self.segmenter, self.embedder)
         self.rewriter = rewriter_from_settings(self.settings)
         self.calibrator = self._load_calibrator()
-        self._state: _State | None = None
-        self.ready = False
         if build:
-            self._bootstrap()
+            self.library.bootstrap()
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> "Assistant":
@@ -131,75 +106,44 @@ class Assistant:
             logger.warning("%s; retrieval falls back to BM25 only", exc)
             return None
 
-    def _bootstrap(self) -> None:
-        """Ingest the shipped plans into a data directory that was never initialised (not into one
-        an administrator emptied: deleting every plan must survive a restart)."""
-        if not self.corpus.initialised():
-            if self.settings.corpus_dir and Path(self.settings.corpus_dir).exists():
-                logger.info("new data directory: ingesting %s", self.settings.corpus_dir)
-                ingest_paths([Path(self.settings.corpus_dir)], self.corpus, limits=self.settings.ingest_limits())
-            self.corpus.mark_initialised()
-        self.refresh()
+    # -- the loaded plans (assistant.library) ---------------------------------
+    @property
+    def corpus(self):
+        return self.library.corpus
+
+    @property
+    def index_store(self):
+        return self.library.index_store
+
+    @property
+    def ready(self) -> bool:
+        return self.library.ready
+
+    @property
+    def state(self) -> Loaded:
+        return self.library.loaded
+
+    def bootstrap(self, progress=None, *, rebuild: bool = False) -> None:
+        """Ingest the shipped plans into a new data directory, parse again what an older parser
+        ingested, then load and index what is stale (everything with ``rebuild``)."""
+        self.library.bootstrap(progress, rebuild=rebuild)
 
     def refresh(self, *, rebuild: bool = False, progress=None) -> None:
         """Parse again what an older parser ingested, then load (and update) the index."""
-        outdated = self.corpus.outdated_sources()
-        if outdated:  # parsed by an older version of the parser: parse again from the sources
-            logger.info("re-parsing %d documents ingested by an older parser", len(outdated))
-            ingest_paths(outdated, self.corpus, limits=self.settings.ingest_limits())
-        self.reload(rebuild=rebuild, progress=progress)
+        self.library.refresh(rebuild=rebuild, progress=progress)
 
-    def _build_index(self, docs: list[Document], progress=None) -> None:
-        self.index_store.build(docs, self.segmenter, self.embedder, restore=diacritics.repair_ocr,
-                               ocr_fold=diacritics.ocr_fold, workers=self.settings.embedding_workers,
-                               progress=progress)
+    def reload(self, *, rebuild: bool = False, progress=None) -> None:
+        """Load the corpus and index (building what is missing). ``progress`` is called with
+        (chunks embedded, chunks to embed) while new documents are embedded."""
+        self.library.reload(rebuild=rebuild, progress=progress)
 
-    def _open_index(self, docs: list[Document], rebuild: bool) -> IndexBackend:
-        """The engine ``CCHC_INDEX_URI`` names, over ``docs`` (a Milvus connection is kept across reloads)."""
-        token = self.settings.index_token.get_secret_value() if self.settings.index_token else None
-        return open_index(parse_index_uri(self.settings.index_uri, self.settings.data_dir), self.index_store, docs,
-                          self.segmenter, self.embedder, collection=self.settings.index_collection, token=token,
-                          dense_weight=self.settings.dense_weight, restore=diacritics.restore_diacritics,
-                          current=self._state.index if self._state is not None else None, rebuild=rebuild)
+    def index_manifest(self) -> dict:
+        """What the index on disk was built from ({} before the first build)."""
+        return self.library.manifest() or {}
 
     def close(self) -> None:
         """Release the index's connection (a Milvus client); the assistant cannot answer afterwards."""
-        if self._state is not None:
-            self._state.index.close()
-
-    def reload(self, *, rebuild: bool = False, progress=None) -> None:
-        """Load the corpus and index (building what is missing), then swap them in. ``progress``
-        is called with (chunks embedded, chunks to embed) while new documents are embedded."""
-        docs = self.corpus.load_all()
-        manifest = self.index_store.manifest()
-        stale = (
-            rebuild or manifest is None
-            or manifest.get("documents") != {d.doc_id: d.source_hash for d in docs}
-            or manifest.get("tokens") != self.segmenter.key
-            or manifest.get("parser") != PARSER_VERSION
-            or (self.embedder is not None and (manifest.get("model") or {}).get("fingerprint") != self.embedder.fingerprint)
-            or (self.embedder is None and manifest.get("model") is not None)
-        )
-        if stale:
-            self._build_index(docs, progress)
-        try:
-            index = self._open_index(docs, rebuild)
-        except FileNotFoundError as exc:  # a cache went missing or stale: rebuild what is needed, once
-            logger.warning("%s; rebuilding the index", exc)
-            self._build_index(docs, progress)
-            index = self._open_index(docs, rebuild)
-        texts = [c.text + " " + (diacritics.ocr_fold(c.text) if d.ocr_damaged else "") for d in docs for c in d.chunks]
-        owners = [d.doc_id for d in docs for _ in d.chunks]
-        state = _State(docs, index, DocMatcher(docs, issuer_fold=_issuer_fold), TermWeights(texts, owners))
-        with self._lock:
-            self._state = state
-            self.ready = True
-
-    @property
-    def state(self) -> _State:
-        if self._state is None:
-            raise RuntimeError("the assistant is not loaded yet")
-        return self._state
+        self.library.close()
 
     # -- questions -----------------------------------------------------------
     def ask(self, question: str, history: list[Turn] | None = None, doc_ids: list[str] | None = None) -> Answer:
@@ -223,7 +167,7 @@ class Assistant:
             declined=draft.declined,
         )
 
-    def _calibrate(self, query: Query, state: "_State", draft: Draft) -> Draft:
+    def _calibrate(self, query: Query, state: Loaded, draft: Draft) -> Draft:
         """Turn an answer's evidence into the probability that it is right; below the fitted
         threshold, abstain and show the closest passages instead (a wrong answer costs more)."""
         if draft.abstained:
@@ -282,7 +226,7 @@ class Assistant:
             query.evidence_text = f"{query.evidence_text} {prev.evidence_text}"
         return query
 
-    def _answer(self, query: Query, state: _State, only_docs: set[str]) -> Draft:
+    def _answer(self, query: Query, state: Loaded, only_docs: set[str]) -> Draft:
         docs = [d for d in state.docs if not only_docs or d.doc_id in only_docs]
         if not docs:
             return Draft("Không có tài liệu nào được chọn để tìm câu trả lời.", abstained=True, path="no-docs")
@@ -353,7 +297,7 @@ class Assistant:
         return out
 
     def _doc(self, doc_id: str) -> Document | None:
-        return self.state.index.docs.get(doc_id)
+        return self.library.find(doc_id)
 
     def documents(self) -> list[DocumentInfo]:
         return [_info(d) for d in self.state.docs]
@@ -391,32 +335,13 @@ class Assistant:
     # -- administration ------------------------------------------------------
     def add_document(self, path: Path, *, timeout: float | None = None,
                      cancelled: Callable[[], bool] | None = None) -> UploadedDocument:
-        """Ingest one file and re-index incrementally; raises ValueError (IngestError) for unreadable files.
-
-        With ``timeout`` the file is parsed in a worker process that is stopped when the time is
-        spent or ``cancelled()`` turns true (the HTTP client went away); once parsed and stored,
-        the index update runs to the end so corpus and index stay consistent.
-        """
-        limits = self.settings.ingest_limits()
-        parse = None
-        if timeout is not None:
-            parse = functools.partial(parse_in_worker, limits=limits, timeout=timeout,
-                                      cancelled=cancelled or (lambda: False))
-        report = ingest_paths([Path(path)], self.corpus, limits=limits, parse=parse)  # refused before the store changes
-        if report.failures:
-            raise IngestError(path, report.failures[0][1])
-        status: IngestStatus = "added" if report.added else "replaced" if report.replaced else "unchanged"
-        if status != "unchanged" or self._doc(Path(path).stem) is None:
-            self.reload()
-        doc = self._doc(Path(path).stem)
-        assert doc is not None
+        """Ingest one file and re-index incrementally; raises IngestError (a UserInputError) for
+        unreadable files. ``timeout``/``cancelled``: see :meth:`assistant.library.Library.add`."""
+        status, doc = self.library.add(path, timeout=timeout, cancelled=cancelled)
         return UploadedDocument(**_info(doc).model_dump(), status=status)
 
     def delete_document(self, doc_id: str) -> bool:
-        if not self.corpus.remove(doc_id):
-            return False
-        self.reload()
-        return True
+        return self.library.remove(doc_id)
 
 
 def _info(doc: Document) -> DocumentInfo:
