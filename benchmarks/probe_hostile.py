@@ -223,7 +223,7 @@ def probe_cli(tmp: pathlib.Path) -> None:
     env = {**os.environ, "CCHC_EMBEDDING_MODEL": "none", "HF_HUB_OFFLINE": "1"}
     # the CLI, reporting its own peak RSS on the last line of stderr
     wrapper = ("import resource, runpy, sys\nsys.argv = ['cchc'] + sys.argv[1:]\ntry:\n"
-               "    runpy.run_module('assistant.cli', run_name='__main__')\nfinally:\n"
+               "    runpy.run_module('api.cli', run_name='__main__')\nfinally:\n"
                "    print('peak', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)")
     began = time.perf_counter()
     run = subprocess.run([sys.executable, "-c", wrapper, "ingest", str(folder), "--data-dir", str(tmp / "d")],

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from api.cli import app
 from assistant.core import Assistant
 from assistant.settings import Settings
 from ingest.loaders import IngestError

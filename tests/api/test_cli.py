@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant.cli import app
+from api.cli import app
 from ingest.pipeline import PARSER_VERSION
 
-PLAN = Path(__file__).parent / "data" / "crawled_plan_45.md"
+PLAN = Path(__file__).parents[1] / "assistant" / "data" / "crawled_plan_45.md"
 
 
 def test_index_parses_again_what_an_older_parser_ingested(tmp_path: Path) -> None:
@@ -54,7 +54,7 @@ def test_help_shows_flags_as_flags() -> None:
 
 def _run_cli(*args: str, data: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CCHC_EMBEDDING_MODEL": "none", "COLUMNS": "100", "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run([sys.executable, "-m", "assistant.cli", *args, "--data-dir", str(data)], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "api.cli", *args, "--data-dir", str(data)], capture_output=True,
                           text=True, env=env, cwd=Path(__file__).resolve().parents[2], timeout=300)
 
 

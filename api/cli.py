@@ -1,4 +1,5 @@
-"""The ``cchc`` command line: ingest, index, ask, eval, serve. Each command parses, calls, prints."""
+"""The ``cchc`` command line, a face of the assistant beside the HTTP service: ingest, index, ask, eval,
+serve. Each command parses, calls public methods of ``Assistant``, prints."""
 
 from __future__ import annotations
 
