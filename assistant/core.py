@@ -172,6 +172,8 @@ class Assistant:
         threshold, abstain and show the closest passages instead (a wrong answer costs more)."""
         if draft.abstained:
             return draft
+        if draft.answer.rstrip().endswith(":"):  # a lead-in or heading with nothing under it answers nothing
+            return _withheld(query, draft, "the answer would be a heading with nothing under it")
         hinted = state.matcher.hinted_docs(query.text)
         exact = {m.doc_id for m in state.matcher.match(query.text) if m.score >= EXACT_MATCH_SCORE}
         draft.features = evidence_of(draft.path, draft.features, lang=query.lang, plan_named=bool(hinted),
@@ -182,19 +184,10 @@ class Assistant:
         draft.confidence = self.calibrator.probability(draft.features)
         if draft.confidence >= self.calibrator.threshold:
             return draft
-        english = query.lang == "en"
-        closest = "; ".join(dict.fromkeys(c.source or c.title for c in draft.citations))
-        text = ("The documents do not answer this with enough certainty"
-                if english else "Không tìm thấy câu trả lời đủ chắc chắn trong tài liệu")
-        text += f" (độ tin cậy ước tính {draft.confidence:.0%})." if not english else \
-            f" (estimated confidence {draft.confidence:.0%})."
-        if closest:
-            text += (" Closest passages: " if english else " Đoạn gần nhất: ") + closest + "."
         logger.info("abstained on %r: %s answer at confidence %.2f < %.2f", query.text[:80], draft.path,
                     draft.confidence, self.calibrator.threshold)
-        return Draft(text, draft.citations, abstained=True, doc_id=draft.doc_id, path=draft.path,
-                     confidence=draft.confidence, features=draft.features, declined=draft.declined,
-                     reason=f"confidence {draft.confidence:.2f} below the calibrated threshold {self.calibrator.threshold:.2f}")
+        return _withheld(query, draft, f"confidence {draft.confidence:.2f} below the calibrated threshold "
+                                       f"{self.calibrator.threshold:.2f}")
 
     def _add_units(self, query: Query) -> None:
         from index.segment import _segment
@@ -342,6 +335,23 @@ class Assistant:
 
     def delete_document(self, doc_id: str) -> bool:
         return self.library.remove(doc_id)
+
+
+def _withheld(query: Query, draft: Draft, reason: str) -> Draft:
+    """Abstain instead of ``draft``, naming the passages it would have cited."""
+    english = query.lang == "en"
+    text = ("The documents do not answer this with enough certainty"
+            if english else "Không tìm thấy câu trả lời đủ chắc chắn trong tài liệu")
+    if draft.confidence and "confidence" in reason:
+        text += f" (estimated confidence {draft.confidence:.0%})." if english else \
+            f" (độ tin cậy ước tính {draft.confidence:.0%})."
+    else:
+        text += "."
+    closest = "; ".join(dict.fromkeys(c.source or c.title for c in draft.citations))
+    if closest:
+        text += (" Closest passages: " if english else " Đoạn gần nhất: ") + closest + "."
+    return Draft(text, draft.citations, abstained=True, doc_id=draft.doc_id, path=draft.path,
+                 confidence=draft.confidence, features=draft.features, declined=draft.declined, reason=reason)
 
 
 def _info(doc: Document) -> DocumentInfo:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from assistant.cite import cite, source_label
 from assistant.answer_type import has_type, required_type
-from assistant.draft import Draft, fit, shorten
+from assistant.draft import MAX_ANSWER_CHARS, Draft, fit, shorten
 from assistant.evidence import TermWeights, coverage
 from assistant.lexicon import LIST_ITEM_RE, LIST_QUESTION_RE
 from assistant.query import Query
@@ -187,15 +187,15 @@ def answer_extractive(query: Query, hits: list[ScoredChunk], docs: dict[str, Doc
     if len(path) > 1 and _same_start(path[-1], text):
         path = path[:-1]  # the item is its own section: name the one above it ("3. Sở Y tế")
     section = path[-1] if path else ""
-    where = f"{source_label(doc)}" + (f", mục “{section}”" if section else "")
-    if query.lang == "en":
-        lead = f"According to {where}:"
-    else:
-        lead = f"Theo {where}:"
-    parts = [lead, _items_fitted(text, 600)]
+    lead = _lead(query, doc, section)
+    # the passage is the answer: it gets the room it needs, the section name in the lead gives way
+    if len(lead) + 1 + min(len(text), 400) > MAX_ANSWER_CHARS:
+        lead = _lead(query, doc, "")
+    body = _items_fitted(text, min(600, MAX_ANSWER_CHARS - len(lead) - 1))
+    parts = [lead, body]
     if doc.ocr_damaged and restore is not None:
         restored = restore(text)
-        budget = 680 - len(lead) - len(text) - 50
+        budget = MAX_ANSWER_CHARS - len(lead) - len(body) - 50
         if budget > 80:
             parts.append(f"(bản quét OCR; khôi phục dấu: {shorten(restored, budget)})")
     answer = fit(parts, sep=" ")
@@ -209,6 +209,11 @@ def answer_extractive(query: Query, hits: list[ScoredChunk], docs: dict[str, Doc
 
 
 MAX_LIST_ITEMS = 40
+
+
+def _lead(query: Query, doc: Document, section: str) -> str:
+    where = f"{source_label(doc)}" + (f", mục “{section}”" if section else "")
+    return f"According to {where}:" if query.lang == "en" else f"Theo {where}:"
 
 
 def _whole_list(doc: Document, start: int, end: int) -> tuple[int, int]:
