@@ -104,7 +104,10 @@ class Assistant:
         if path is None:
             return None
         try:
-            return Embedder(path, threads=self.settings.torch_threads, backend=self.settings.embedding_backend)
+            return Embedder(path, threads=self.settings.torch_threads, backend=self.settings.embedding_backend,
+                            precision=self.settings.embedding_precision,
+                            passage_tokens=self.settings.embedding_passage_tokens,
+                            workers=self.settings.embedding_workers)
         except EmbeddingModelError as exc:
             logger.warning("%s; retrieval falls back to BM25 only", exc)
             return None
