@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pathlib
+from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
-from assistant.schema import Answer, DocumentDetail, DocumentInfo, SearchHit, TaskInfo, Turn
+from assistant.schema import Answer, DocumentDetail, DocumentInfo, SearchHit, TaskInfo, Turn, UploadedDocument
 
 
 @runtime_checkable
@@ -28,8 +29,12 @@ class Backend(Protocol):
 
     def tasks(self, doc_id: str | None = None, lead: str | None = None, deadline: str | None = None) -> list[TaskInfo]: ...
 
-    def add_document(self, path: pathlib.Path) -> DocumentInfo:
-        """Ingest a file; raises ValueError with a user-facing message when it cannot."""
+    def add_document(self, path: pathlib.Path, *, timeout: float | None = None,
+                     cancelled: Callable[[], bool] | None = None) -> UploadedDocument:
+        """Ingest a file; raises ValueError with a user-facing message when it cannot.
+
+        ``timeout``: seconds the parse may take; ``cancelled()`` turns true when the client has gone.
+        """
         ...
 
     def delete_document(self, doc_id: str) -> bool:

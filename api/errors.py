@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import JSONResponse
 from starlette.types import Scope
 
+from api.allow import allowed_methods
 from api.messages import MSG, STATUS_TEXT
 
 REQUEST_ID_KEY = "cchc.request_id"
@@ -35,7 +36,10 @@ def _http_exception_handler(request: Request, exc: StarletteHTTPException) -> JS
     if not isinstance(detail, str) or not detail or detail.isascii() and exc.status_code in STATUS_TEXT:
         # the framework's English phrases ("Not Found", ...) become Vietnamese
         detail = STATUS_TEXT.get(exc.status_code, detail if isinstance(detail, str) else MSG["invalid"])
-    return error_response(exc.status_code, detail, request_id_of(request.scope), headers=exc.headers)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:  # every method of the path, not those of the first route that matched it
+        headers["Allow"] = ", ".join(allowed_methods(request.app, request.scope)) or headers.get("Allow", "")
+    return error_response(exc.status_code, detail, request_id_of(request.scope), headers=headers or None)
 
 
 def _field_message(err: dict[str, Any]) -> str:

@@ -9,14 +9,17 @@ from contextlib import asynccontextmanager
 import anyio
 import anyio.to_thread
 from fastapi import FastAPI
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.backend import Backend
 from api.config import ApiSettings, get_api_settings
 from api.errors import install_exception_handlers
 from api.logs import configure_logging
-from api.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestContextMiddleware
+from api.headers import SecurityHeadersMiddleware
+from api.middleware import (RATE_LIMIT_HEADERS, BodyLimitMiddleware, JsonCORSMiddleware, OptionsMiddleware,
+                            RateLimitMiddleware, RequestContextMiddleware)
+from api.models import error_responses
 from api.openai_errors import OpenAIErrorShapeMiddleware
 from api.routes import admin, apidocs, chat, documents, health, openai_compat, pages, search
 from api.routes.pages import STATIC_DIR
@@ -26,7 +29,8 @@ log = logging.getLogger(__name__)
 DESCRIPTION = """Hỏi đáp về các kế hoạch cải cách hành chính (CCHC), với trích dẫn nguyên văn.
 
 Every error is JSON `{"detail": "<Vietnamese message>", "request_id": "..."}`; every response
-carries `X-Request-ID`. `/v1/*` is rate limited per client IP (429 + `Retry-After`).
+carries `X-Request-ID`. `/v1/*` is rate limited per client IP (429 + `Retry-After`; `RateLimit-*`
+headers on every answer).
 Uploading and deleting plans needs the admin key in `X-API-Key`. The OpenAI-compatible
 `/v1/chat/completions` and `/v1/models` answer errors in OpenAI's shape, `{"error": {"message", "type", "code"}}`."""
 
@@ -82,26 +86,32 @@ def create_app(settings: ApiSettings | None = None, backend: Backend | None = No
 
     install_exception_handlers(app)
     for module in (chat, openai_compat, search, documents, admin, health, pages, apidocs):
-        app.include_router(module.router)
+        # 400: a body the framework cannot parse (a broken multipart upload, for one)
+        app.include_router(module.router, responses=error_responses(400))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.mount(apidocs.ASSETS_URL, StaticFiles(directory=apidocs.ASSETS_DIR), name="docs-assets")
 
     # add_middleware puts each one outside the previous: the request passes
-    # CORS -> OpenAI error shape (its paths only) -> request id/log/500 -> rate limit -> body size -> routes
+    # proxy headers -> CORS -> OpenAI error shape (its paths only) -> request id/log/500 -> security headers
+    # -> OPTIONS -> rate limit -> body size -> routes
     app.add_middleware(
         BodyLimitMiddleware, limit=settings.max_body_bytes, upload_limit=settings.max_upload_bytes
     )
     app.add_middleware(RateLimitMiddleware, per_minute=settings.rate_limit_per_minute)
+    app.add_middleware(OptionsMiddleware, routes_of=app)
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(OpenAIErrorShapeMiddleware)
     app.add_middleware(
-        CORSMiddleware,
+        JsonCORSMiddleware,
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
         allow_headers=["Content-Type", "X-API-Key", "X-Request-ID"],
-        expose_headers=["X-Request-ID", "Retry-After"],
+        expose_headers=["X-Request-ID", "Retry-After", *RATE_LIMIT_HEADERS],
         max_age=600,
     )
+    if settings.trusted_proxies:  # off by default: anyone could claim any address with X-Forwarded-For
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
     return app
 
 
@@ -117,7 +127,7 @@ def serve(host: str | None = None, port: int | None = None, settings: ApiSetting
         port=settings.port if port is None else port,
         log_config=None,  # our JSON handlers (configure_logging) instead of uvicorn's
         access_log=False,  # RequestContextMiddleware logs one line per request
-        proxy_headers=True,  # X-Forwarded-For from a local reverse proxy (forwarded_allow_ips)
+        proxy_headers=False,  # X-Forwarded-For only from CCHC_TRUSTED_PROXIES (ProxyHeadersMiddleware in create_app)
         timeout_graceful_shutdown=10,
     )
 

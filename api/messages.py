@@ -21,6 +21,7 @@ MSG: dict[str, str] = {
     "rate_limited": "Bạn gửi quá nhiều yêu cầu, vui lòng thử lại sau {seconds} giây.",
     "invalid_json": "Dữ liệu JSON không hợp lệ.",
     "invalid": "Dữ liệu gửi lên không hợp lệ.",
+    "cors_refused": "Yêu cầu CORS bị từ chối (không cho phép: {refused}).",
     "internal": "Lỗi máy chủ nội bộ. Vui lòng thử lại sau hoặc báo mã yêu cầu cho quản trị viên.",
 }
 

@@ -1,4 +1,5 @@
-"""Pure-ASGI middleware (streaming-safe): request id + access log + last-resort 500, rate limit, body size."""
+"""Pure-ASGI middleware (streaming-safe): request id + access log + last-resort 500, rate limit, body size,
+OPTIONS, and CORS refusals in the JSON error shape."""
 
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ from dataclasses import dataclass
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.allow import allowed_methods
 from api.errors import REQUEST_ID_KEY, error_response, request_id_of
-from api.messages import MSG
+from api.messages import MSG, STATUS_TEXT
 
 access_log = logging.getLogger("api.access")
 error_log = logging.getLogger("api.error")
@@ -73,6 +77,9 @@ class RequestContextMiddleware:
             )
 
 
+RATE_LIMIT_HEADERS = ("RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy")
+
+
 @dataclass
 class _Bucket:
     tokens: float
@@ -123,15 +130,38 @@ class RateLimitMiddleware:
             await self.app(scope, receive, send)
             return
         client = scope.get("client")
-        wait = self._take(client[0] if client else "unknown", time.monotonic())
+        key = client[0] if client else "unknown"
+        wait = self._take(key, time.monotonic())
+        quota = self._quota_headers(key)
         if wait > 0:
             seconds = max(1, math.ceil(wait))
             response = error_response(
-                429, MSG["rate_limited"].format(seconds=seconds), request_id_of(scope), headers={"Retry-After": str(seconds)}
+                429, MSG["rate_limited"].format(seconds=seconds), request_id_of(scope),
+                headers={"Retry-After": str(seconds), **quota},
             )
             await response(scope, receive, send)
             return
-        await self.app(scope, receive, send)
+
+        async def send_with_quota(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in quota.items():
+                    headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, send_with_quota)
+
+    def _quota_headers(self, key: str) -> dict[str, str]:
+        """``RateLimit-*`` (IETF draft): the burst, what is left of it, and the seconds until it is full again."""
+        bucket = self.buckets[key]
+        limit = int(self.capacity)
+        reset = math.ceil((self.capacity - bucket.tokens) / self.rate) if bucket.tokens < self.capacity else 0
+        return {
+            "RateLimit-Limit": str(limit),
+            "RateLimit-Remaining": str(max(0, int(bucket.tokens))),
+            "RateLimit-Reset": str(reset),
+            "RateLimit-Policy": f"{limit};w=60",
+        }
 
 
 class BodyLimitMiddleware:
@@ -190,3 +220,36 @@ def _is_too_large(exc: BaseException) -> bool:
     if isinstance(exc, BaseExceptionGroup):
         return all(_is_too_large(inner) for inner in exc.exceptions)
     return isinstance(exc, HTTPException) and exc.status_code == 413
+
+
+class OptionsMiddleware:
+    """``OPTIONS`` that is not a CORS preflight: 204 with ``Allow`` listing every method of the path
+    (404 for an unknown path). Preflights are answered by the CORS middleware, outside this one."""
+
+    def __init__(self, app: ASGIApp, routes_of: ASGIApp) -> None:
+        self.app = app
+        self.routes_of = routes_of  # the FastAPI app, whose routes say what each path accepts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "OPTIONS":
+            await self.app(scope, receive, send)
+            return
+        methods = allowed_methods(self.routes_of, scope)
+        if methods:
+            await Response(status_code=204, headers={"Allow": ", ".join(methods)})(scope, receive, send)
+        else:
+            await error_response(404, STATUS_TEXT[404], request_id_of(scope))(scope, receive, send)
+
+
+class JsonCORSMiddleware(CORSMiddleware):
+    """Starlette's CORS, with a refused preflight answered in the JSON error shape (it sends plain text)."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code < 400:
+            return response
+        refused = bytes(response.body).decode("utf-8", "replace").removeprefix("Disallowed CORS ")
+        request_id = uuid.uuid4().hex  # a preflight never reaches RequestContextMiddleware
+        headers = {k: v for k, v in response.headers.items() if k.lower() not in ("content-length", "content-type")}
+        return error_response(response.status_code, MSG["cors_refused"].format(refused=refused), request_id,
+                              headers={**headers, "X-Request-ID": request_id})

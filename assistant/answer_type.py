@@ -12,45 +12,23 @@ import re
 
 from assistant.query import Query, contains
 from ingest.text import SURNAMES, fold
+from assistant.lexicon import AMOUNT_CUES, COUNTED_RE, DATE_CUES, DATE_RE, DAY_CUES, DAY_RE, DOCNUM_RE, MONEY_RE, NAMED_DOC_RE, NOT_NOUNS, PERCENT_CUES, PERCENT_RE, PERSON_CUES, QUANTITY_CUES  # noqa: F401
 
-_PERCENT_RE = re.compile(r"\d+(?:[.,]\d+)?\s*%")
-_DATE_RE = re.compile(
-    r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\bquý\s+[IV]+\b|\bquy\s+[iv]+\b|\btháng\s+\d{1,2}\b|\bthang\s+\d{1,2}\b|"
-    r"\bnăm\s+\d{4}\b|\bnam\s+\d{4}\b|\b\d{4}\s*[-–—]\s*\d{4}\b|thường xuyên|thuong xuyen|hằng năm|hàng năm|hang nam|"
-    r"hàng quý|hang quy|định kỳ|dinh ky|chậm nhất|cham nhat|trước ngày|truoc ngay|\b\d+\s*(?:ngày|ngay)\b",
-    re.IGNORECASE,
-)
-_DOCNUM_RE = re.compile(r"\d+(?:/\d{4})?/[A-ZĐa-zđ][A-Za-zĐđ\-]+|\d+-[A-Z]+/[A-Z]+|/[A-Z]{2,}-[A-Za-z]+")
-_NAMED_DOC_RE = re.compile(r"\b(?:Luật|Luat|Bộ luật|Nghị định|Chương trình|Đề án|De an)\s+[A-ZĐÀÁẢÃẠÂĂÔƠƯÉÈÊÍÌÓÒÚÙÝ]")
 _DAY_MONTH_RE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b")
 _YEAR_RE = re.compile(r"^(19|20)\d{2}$")
 _NUMBER_TOKEN_RE = re.compile(r"(?<![\w/.\-])\d+(?:[.,]\d+)?(?![\w/.\-])")
 _WORD_RE = re.compile(r"[^\W\d_]+")
 
-DAY_CUES = ("ngay nao", "ngay may", "what date", "which date", "which day")
-_DAY_RE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\bngày\s+\d{1,2}\b|\bngay\s+\d{1,2}\b|\b\d+\s*(?:ngày|ngay)\b",
-                     re.IGNORECASE)
-PERSON_CUES = ("ten la gi", "la ai", "ho ten", "ho va ten", "who is", "ten gi", "ten cua")
-DATE_CUES = ("ngay nao", "khi nao", "bao gio", "luc nao", "thang nao", "nam nao", "thoi han nao", "when", "what date",
-             "giai doan nao", "thoi diem nao", "han nao")
-QUANTITY_CUES = ("bao nhieu", "so luong", "how many", "how much", "may lan", "thu may", "so may")
-AMOUNT_CUES = ("bao nhieu tien", "so tien", "tong kinh phi", "kinh phi bao nhieu", "muc chi", "muc phat", "phat bao nhieu",
-               "tong von", "total budget", "how much money", "in vnd", "amount of money", "how much funding", "fine of")
-_MONEY_RE = re.compile(r"\d[\d.,]*\s*(?:đồng|đ\b|triệu|tỷ|nghìn|ngàn|vnđ|vnd|dong\b|trieu|ty\b)", re.IGNORECASE)
-PERCENT_CUES = ("ty le", "phan tram", "percent", "percentage", "%", "what share")
-
 
 _ROW_NUMBER_RE = re.compile(r"^\s*\d{1,3}\t")
-_COUNTED_RE = re.compile(r"\b(?:bao nhieu|how many|so luong)\s+([a-z]+(?:\s[a-z]+)?)")
-_NOT_NOUNS = {"phan", "tram", "la", "thi", "va", "nam", "the", "of", "do", "are", "is", "duoc", "lan"}
 
 
 def counted_noun(question: str) -> str | None:
     """The noun a 'bao nhiêu X' question counts (``biên chế``, ``ngày``), folded; None if none."""
-    match = _COUNTED_RE.search(fold(question))
+    match = COUNTED_RE.search(fold(question))
     if not match:
         return None
-    words = [w for w in match.group(1).split() if w not in _NOT_NOUNS]
+    words = [w for w in match.group(1).split() if w not in NOT_NOUNS]
     if not words or words[0] != match.group(1).split()[0]:
         return None
     return words[0]
@@ -101,17 +79,17 @@ def has_type(kind: str | None, text: str, question: str = "") -> bool:
     if kind is None:
         return True
     if kind == "percent":
-        return bool(_PERCENT_RE.search(text))
+        return bool(PERCENT_RE.search(text))
     if kind == "date":
-        return bool(_DATE_RE.search(text))
+        return bool(DATE_RE.search(text))
     if kind == "day":
-        return bool(_DAY_RE.search(text))
+        return bool(DAY_RE.search(text))
     if kind == "docnum":  # a number (29/KH-UBND) or a named law (Luật An ninh mạng)
-        return bool(_DOCNUM_RE.search(text) or _NAMED_DOC_RE.search(text))
+        return bool(DOCNUM_RE.search(text) or NAMED_DOC_RE.search(text))
     if kind == "person":
         return bool(person_names(text))
     if kind == "amount":
-        return bool(_MONEY_RE.search(text))
+        return bool(MONEY_RE.search(text))
     if kind == "quantity":
         text = _ROW_NUMBER_RE.sub("", text)  # a table row's STT is not a quantity
         noun = counted_noun(question)
@@ -119,9 +97,9 @@ def has_type(kind: str | None, text: str, question: str = "") -> bool:
             folded = fold(text)
             pattern = r"(?<![\w/.\-])\d+(?:[.,]\d+)?\s+(?:\S+\s+){0,2}?" + re.escape(noun)
             return re.search(pattern, folded) is not None
-        if _PERCENT_RE.search(text):
+        if PERCENT_RE.search(text):
             return True
-        stripped = _DOCNUM_RE.sub(" ", _DAY_MONTH_RE.sub(" ", text))
+        stripped = DOCNUM_RE.sub(" ", _DAY_MONTH_RE.sub(" ", text))
         asked = set(_NUMBER_TOKEN_RE.findall(question))
         return any(not _YEAR_RE.match(n) and n not in asked for n in _NUMBER_TOKEN_RE.findall(stripped))
     return True

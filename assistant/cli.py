@@ -84,7 +84,8 @@ def ingest(paths: list[Path] = typer.Argument(..., help="files or folders of .tx
     files = discover(paths)
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task("ingest", total=len(files))
-        report = ingest_paths(paths, store, prune=prune, progress=lambda p: progress.advance(task))
+        report = ingest_paths(paths, store, prune=prune, progress=lambda p: progress.advance(task),
+                              limits=settings.ingest_limits())
     table = Table(title="Ingest")
     for col in ("files", "added", "replaced", "unchanged", "removed", "failed", "pages", "chunks", "tasks"):
         table.add_column(col, justify="right")

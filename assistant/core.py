@@ -7,23 +7,26 @@ does not cover the question.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.deadlines import deadline_matches
-from assistant.docmatch import DocMatcher
+from assistant.confidence import DEFAULT_MODEL, Calibrator, calibrated, evidence_of
+from assistant.docmatch import EXACT_MATCH_SCORE, DocMatcher
 from assistant.draft import Draft
 from assistant.evidence import TermWeights, question_units
-from assistant.extractive import answer_extractive
 from assistant.llm import rewriter_from_settings
-from assistant.fact_answer import answer_duty, answer_metadata, answer_references
 from assistant.query import Query, parse
-from assistant.schema import (Answer, DocumentDetail, DocumentInfo, SearchHit, SectionInfo, TaskInfo, Turn)
+from assistant.schema import (Answer, DocumentDetail, DocumentInfo, IngestStatus, SearchHit, SectionInfo, TaskInfo,
+                              Turn, UploadedDocument)
 from assistant.settings import Settings, get_settings
-from assistant.task_answer import answer_task, answer_task_by_content, answer_task_list, task_info
+from assistant.paths import PATHS, Context
+from assistant.task_answer import task_info
 from index.embedder import Embedder, EmbeddingModelError, resolve_model_path
 from index.hybrid import HybridIndex, ScoredChunk, SearchFilters
 from index.segment import Segmenter
@@ -33,6 +36,7 @@ from ingest.loaders import IngestError
 from ingest.model import Document
 from ingest.pipeline import PARSER_VERSION
 from ingest.store import CorpusStore, ingest_paths
+from ingest.worker import parse_in_worker
 from ingest.text import fold
 
 logger = logging.getLogger(__name__)
@@ -73,6 +77,7 @@ class Assistant:
         self.embedder = self._load_embedder()
         self._lock = threading.Lock()
         self.rewriter = rewriter_from_settings(self.settings)
+        self.calibrator = self._load_calibrator()
         self._state: _State | None = None
         self.ready = False
         if build:
@@ -95,6 +100,21 @@ class Assistant:
                 logger.warning("%s; the service answers with BM25 only", exc)
 
     # -- loading -------------------------------------------------------------
+    def _load_calibrator(self) -> Calibrator | None:
+        """The shipped confidence model, another one, or none ('off': the paths' own checks only)."""
+        choice = self.settings.calibration
+        if choice == "off":
+            return None
+        path = DEFAULT_MODEL if choice == "default" else Path(choice)
+        if not path.exists():
+            logger.warning("no calibration model at %s: answering without calibrated confidence", path)
+            return None
+        try:
+            return Calibrator.load(path)
+        except (ValueError, KeyError, OSError) as exc:  # a model of another version: answer, but say so
+            logger.error("calibration model not used: %s", exc)
+            return None
+
     def _load_embedder(self) -> Embedder | None:
         try:
             path = resolve_model_path(self.settings.embedding_model, self.settings.data_dir)
@@ -113,9 +133,13 @@ class Assistant:
             return None
 
     def _bootstrap(self) -> None:
-        if not self.corpus.doc_ids() and self.settings.corpus_dir and Path(self.settings.corpus_dir).exists():
-            logger.info("empty data directory: ingesting %s", self.settings.corpus_dir)
-            ingest_paths([Path(self.settings.corpus_dir)], self.corpus)
+        """Ingest the shipped plans into a data directory that was never initialised (not into one
+        an administrator emptied: deleting every plan must survive a restart)."""
+        if not self.corpus.initialised():
+            if self.settings.corpus_dir and Path(self.settings.corpus_dir).exists():
+                logger.info("new data directory: ingesting %s", self.settings.corpus_dir)
+                ingest_paths([Path(self.settings.corpus_dir)], self.corpus, limits=self.settings.ingest_limits())
+            self.corpus.mark_initialised()
         self.refresh()
 
     def refresh(self, *, rebuild: bool = False) -> None:
@@ -123,7 +147,7 @@ class Assistant:
         outdated = self.corpus.outdated_sources()
         if outdated:  # parsed by an older version of the parser: parse again from the sources
             logger.info("re-parsing %d documents ingested by an older parser", len(outdated))
-            ingest_paths(outdated, self.corpus)
+            ingest_paths(outdated, self.corpus, limits=self.settings.ingest_limits())
         self.reload(rebuild=rebuild)
 
     def reload(self, *, rebuild: bool = False) -> None:
@@ -151,7 +175,8 @@ class Assistant:
             index = self.index_store.load(docs, self.segmenter, self.embedder, dense_weight=self.settings.dense_weight,
                                           restore=diacritics.restore_diacritics)
         texts = [c.text + " " + (diacritics.ocr_fold(c.text) if d.ocr_damaged else "") for d in docs for c in d.chunks]
-        state = _State(docs, index, DocMatcher(docs, issuer_fold=_issuer_fold), TermWeights(texts))
+        owners = [d.doc_id for d in docs for _ in d.chunks]
+        state = _State(docs, index, DocMatcher(docs, issuer_fold=_issuer_fold), TermWeights(texts, owners))
         with self._lock:
             self._state = state
             self.ready = True
@@ -172,6 +197,7 @@ class Assistant:
         query = parse(question)
         query = self._resolve_followup(query, history or [])
         draft = self._answer(query, state, set(doc_ids or []))
+        draft = self._calibrate(query, state, draft)
         if self.rewriter is not None and not draft.abstained and draft.citations:
             rewritten = self.rewriter.rewrite(question, draft.answer, draft.citations)
             if rewritten:
@@ -179,7 +205,38 @@ class Assistant:
         return Answer(
             question=question, answer=draft.answer, abstained=draft.abstained, citations=draft.citations,
             task=draft.task, latency_ms=round((time.perf_counter() - began) * 1000, 2), confidence=round(draft.confidence, 3),
+            path=draft.path, reason=draft.reason, evidence={k: round(v, 4) for k, v in draft.features.items()},
+            declined=draft.declined,
         )
+
+    def _calibrate(self, query: Query, state: "_State", draft: Draft) -> Draft:
+        """Turn an answer's evidence into the probability that it is right; below the fitted
+        threshold, abstain and show the closest passages instead (a wrong answer costs more)."""
+        if draft.abstained:
+            return draft
+        hinted = state.matcher.hinted_docs(query.text)
+        exact = {m.doc_id for m in state.matcher.match(query.text) if m.score >= EXACT_MATCH_SCORE}
+        draft.features = evidence_of(draft.path, draft.features, lang=query.lang, plan_named=bool(hinted),
+                                     doc_in_hinted=draft.doc_id in hinted, plan_exact=draft.doc_id in exact,
+                                     units=len(query.folded.split()), answer_len=len(draft.answer))
+        if self.calibrator is None or not calibrated(draft.path, draft.features):
+            return draft
+        draft.confidence = self.calibrator.probability(draft.features)
+        if draft.confidence >= self.calibrator.threshold:
+            return draft
+        english = query.lang == "en"
+        closest = "; ".join(dict.fromkeys(c.source or c.title for c in draft.citations))
+        text = ("The documents do not answer this with enough certainty"
+                if english else "Không tìm thấy câu trả lời đủ chắc chắn trong tài liệu")
+        text += f" (độ tin cậy ước tính {draft.confidence:.0%})." if not english else \
+            f" (estimated confidence {draft.confidence:.0%})."
+        if closest:
+            text += (" Closest passages: " if english else " Đoạn gần nhất: ") + closest + "."
+        logger.info("abstained on %r: %s answer at confidence %.2f < %.2f", query.text[:80], draft.path,
+                    draft.confidence, self.calibrator.threshold)
+        return Draft(text, draft.citations, abstained=True, doc_id=draft.doc_id, path=draft.path,
+                     confidence=draft.confidence, features=draft.features, declined=draft.declined,
+                     reason=f"confidence {draft.confidence:.2f} below the calibrated threshold {self.calibrator.threshold:.2f}")
 
     def _add_units(self, query: Query) -> None:
         from index.segment import _segment
@@ -223,62 +280,21 @@ class Assistant:
                          abstained=True, path="unknown-org")
         hinted = state.matcher.hinted_docs(query.text) & {d.doc_id for d in docs} if not only_docs else set(only_docs)
         ranked = [m.doc_id for m in state.matcher.match(query.text) if m.doc_id in {d.doc_id for d in docs}]
-        if query.task_ref:
-            draft = answer_task(query, docs, hinted)
-            if draft is not None:
-                return draft
-        draft = answer_task_list(query, docs, hinted)
-        if draft is not None:
-            return draft
-        if not query.task_ref and {"lead", "cooperating", "deadline", "product"} & set(query.fields) \
-                and any(d.tasks for d in docs if not hinted or d.doc_id in hinted):
-            self._add_units(query)
-            draft = answer_task_by_content(query, docs, hinted, state.weights)
-            if draft is not None:
-                return draft
-        for path in (self._metadata_path, self._references_path, self._duty_path):
-            draft = path(query, docs, hinted, ranked)
-            if draft is not None:
-                return draft
-        self._add_units(query)  # segmentation is only needed to judge extractive evidence
-        filters = SearchFilters(doc_ids=hinted or None)
-        hits = state.index.search(query.search_text, self.settings.top_k, filters)
-        if hinted and not hits:
-            hits = state.index.search(query.search_text, self.settings.top_k)
-        elif hinted:
-            hits = self._add_content_hits(query, hits, [state.index.docs[d] for d in hinted], filters)
-        return answer_extractive(query, hits, state.index.docs, state.weights, self.settings.abstain_threshold,
-                                 ocr_fold=diacritics.ocr_fold, restore=diacritics.repair_ocr)
-
-    def _add_content_hits(self, query: Query, hits: list, docs: list[Document], filters: SearchFilters) -> list:
-        """Inside the plan the question names, the words naming it (title, issuer, number)
-        match its header and headings best and crowd out the passage asked about; a second,
-        BM25-only search without them brings that passage in. Its hits join at the lowest
-        retrieval score, so they win only on coverage of the question."""
-        naming = {w for d in docs for w in fold(d.metadata.naming_text()).split()}
-        words = query.search_text.split()
-        content = [w for w in words if fold(w).strip(".,;:?!()\"“”") not in naming]
-        if len(content) < 2 or len(content) == len(words):
-            return hits
-        extra = self.state.index.search(" ".join(content), self.settings.top_k, filters, use_dense=False)
-        known = {h.chunk.chunk_id for h in hits}
-        floor = min((h.score for h in hits), default=0.0)
-        return hits + [ScoredChunk(h.chunk, floor, h.sparse, h.dense) for h in extra if h.chunk.chunk_id not in known]
-
-    def _metadata_path(self, query, docs, hinted, ranked):
-        order = [d for d in ranked if d in hinted] or ranked
-        if not order and len(docs) == 1:
-            order = [docs[0].doc_id]
-        return answer_metadata(query, docs, order)
-
-    def _references_path(self, query, docs, hinted, ranked):
-        order = [d for d in ranked if d in hinted] or ranked
-        return answer_references(query, docs, order)
-
-    def _duty_path(self, query, docs, hinted, ranked):
-        if "duty" not in query.intents:
-            return None
-        return answer_duty(query, docs, hinted, _issuer_fold)
+        ctx = Context(docs=docs, hinted=hinted, ranked=ranked, index=state.index, weights=state.weights,
+                      matcher=state.matcher, settings=self.settings, add_units=self._add_units,
+                      extractive_threshold=self.calibrator.extractive_floor if self.calibrator
+                      else self.settings.abstain_threshold)
+        for path in PATHS:
+            if not path.applies(query):
+                continue
+            outcome = path.answer(query, ctx)
+            if outcome.draft is not None:
+                outcome.draft.declined = dict(ctx.declined)
+                logger.info("%s answered %r%s", path.name, query.text[:60],
+                            f" (declined: {ctx.declined})" if ctx.declined else "")
+                return outcome.draft
+            ctx.declined[path.name] = outcome.reason
+        raise AssertionError("the extractive path always answers or abstains")
 
     # -- browsing ------------------------------------------------------------
     def search(self, query: str, k: int = 10, doc_id: str | None = None) -> list[SearchHit]:
@@ -357,16 +373,28 @@ class Assistant:
         return out
 
     # -- administration ------------------------------------------------------
-    def add_document(self, path: Path) -> DocumentInfo:
-        """Ingest one file and re-index incrementally; raises ValueError for unreadable files."""
-        report = ingest_paths([Path(path)], self.corpus)  # a bad file is refused before the store changes
+    def add_document(self, path: Path, *, timeout: float | None = None,
+                     cancelled: Callable[[], bool] | None = None) -> UploadedDocument:
+        """Ingest one file and re-index incrementally; raises ValueError (IngestError) for unreadable files.
+
+        With ``timeout`` the file is parsed in a worker process that is stopped when the time is
+        spent or ``cancelled()`` turns true (the HTTP client went away); once parsed and stored,
+        the index update runs to the end so corpus and index stay consistent.
+        """
+        limits = self.settings.ingest_limits()
+        parse = None
+        if timeout is not None:
+            parse = functools.partial(parse_in_worker, limits=limits, timeout=timeout,
+                                      cancelled=cancelled or (lambda: False))
+        report = ingest_paths([Path(path)], self.corpus, limits=limits, parse=parse)  # refused before the store changes
         if report.failures:
             raise IngestError(path, report.failures[0][1])
-        self.reload()
-        doc_id = Path(path).stem
-        doc = self._doc(doc_id)
+        status: IngestStatus = "added" if report.added else "replaced" if report.replaced else "unchanged"
+        if status != "unchanged" or self._doc(Path(path).stem) is None:
+            self.reload()
+        doc = self._doc(Path(path).stem)
         assert doc is not None
-        return _info(doc)
+        return UploadedDocument(**_info(doc).model_dump(), status=status)
 
     def delete_document(self, doc_id: str) -> bool:
         if not self.corpus.remove(doc_id):

@@ -14,19 +14,18 @@ from dataclasses import dataclass
 
 from ingest.model import Document
 from ingest.text import fold
+from assistant.lexicon import ASKED_DOC_RE, GENERIC, NOT_NAMES, ORG_HEADS, ORG_RE, PLACE_RE, STOP_AFTER  # noqa: F401
 
-_GENERIC = {"lang", "son", "tinh", "ubnd", "uy", "ban", "nhan", "dan", "so", "xa", "phuong", "huyen", "cua", "va",
-            "ke", "hoach", "nam", "cai", "cach", "hanh", "chinh", "cchc", "2026", "2025", "2030", "giai", "doan", "tai",
-            "kinh", "te", "khu", "quan", "ly"}
-_ORG_RE = re.compile(
-    r"\b(Sở|Ban|Phòng|Trung tâm|UBND|Ủy ban nhân dân|Uỷ ban nhân dân|xã|phường|huyện|tỉnh|thành phố|Bệnh viện|"
-    r"Trường|Công an|Bộ|Cục|Chi cục|So|Uy ban|Xa|Tinh|Benh vien|Truong|Bo|Cuc)\s+((?:[A-ZĐÀ-Ỹ][\wÀ-ỹđ]*\s?){1,5})"
-)
 _SYL_RE = re.compile(r"[a-z0-9]+")
 
 
 def syllables(text: str) -> list[str]:
     return _SYL_RE.findall(fold(text))
+
+
+EXACT_MATCH_SCORE = 100.0  # the question names the document's own number
+BARE_NUMBER_SCORE = 50.0  # the question names its number without the code ("quyết định 1594")
+_BARE_NUMBER_RE = re.compile(r"(?<![\d/.])\d{3,5}(?![\d/.,])")
 
 
 @dataclass
@@ -41,7 +40,7 @@ def issuer_aliases(issuer_folded: str) -> list[list[str]]:
     variants = {issuer_folded}
     variants.add(re.sub(r"^(ubnd|uy ban nhan dan)\s+", "", issuer_folded))
     variants.add(issuer_folded.split(" - ")[0])
-    variants.add(re.sub(r"\s+(lang son|tinh lang son)$", "", issuer_folded))
+    variants.add(re.sub(r"\s+(?:tinh|thanh pho)\s+\S+\s+\S+$", "", issuer_folded))  # "ubnd tinh lang son" → "ubnd"
     out = []
     for v in variants:
         syl = _SYL_RE.findall(v)
@@ -53,7 +52,6 @@ def issuer_aliases(issuer_folded: str) -> list[list[str]]:
 
 
 _NUMBER_RE = re.compile(r"\b\d+(?:/\d{4})?/[a-z0-9\-]+")
-_ASKED_DOC_RE = re.compile(r"^(quyet dinh|ke hoach|nghi quyet|chi thi|nghi dinh|thong tu|luat|van ban|ket luan)$")
 
 
 def _mask_asked_issuers(syls: list[str]) -> list[str]:
@@ -65,7 +63,7 @@ def _mask_asked_issuers(syls: list[str]) -> list[str]:
         j = i + 2
         if j < len(out) and out[j] == "so":
             j += 1
-        if _ASKED_DOC_RE.match(pair) and j + 1 < len(out) and out[j] == "nao" and out[j + 1] in ("cua", "do"):
+        if ASKED_DOC_RE.match(pair) and j + 1 < len(out) and out[j] == "nao" and out[j + 1] in ("cua", "do"):
             for k in range(j + 2, min(j + 7, len(out))):
                 out[k] = "·"
     return out
@@ -99,7 +97,8 @@ class DocMatcher:
         self._issuers = {d.doc_id: self._issuer_fold(d.metadata.issuer or "") for d in docs}
         # aliases that can name the issuer: with a distinctive word, or at least three syllables
         self._aliases = {
-            doc_id: [a for a in issuer_aliases(issuer) if [x for x in a if x not in _GENERIC] or len(a) >= 3]
+            doc_id: [a for a in issuer_aliases(issuer) if [x for x in a if x not in GENERIC and not x.isdigit()]
+                     or len(a) >= 3]
             for doc_id, issuer in self._issuers.items()
         }
         self._corpus_folded = " ".join(fold(d.text) + " " + (d.search_text or "") for d in docs)
@@ -109,11 +108,16 @@ class DocMatcher:
         q_syl = _mask_asked_issuers(syllables(question))
         q_set = set(_pairs(q_syl))
         q_numbers = {n.lower() for n in _NUMBER_RE.findall(fold(question))}
+        q_bare = set(_BARE_NUMBER_RE.findall(fold(question)))  # "qd 1594 ha noi": the number without its code
         results: list[DocMatch] = []
         for doc in self.docs:
             number = fold(doc.metadata.number).lower()
             if number and number.split("/")[0] and number in q_numbers:
-                results.append(DocMatch(doc.doc_id, 100.0, True))  # its own number names a plan exactly
+                results.append(DocMatch(doc.doc_id, EXACT_MATCH_SCORE, True))  # its own number names a plan exactly
+                continue
+            lead = number.split("/")[0]
+            if len(lead) >= 3 and lead in q_bare and not any(n.startswith(lead + "/") for n in q_numbers):
+                results.append(DocMatch(doc.doc_id, BARE_NUMBER_SCORE, True))  # its number without the code
                 continue
             hit = 0
             for alias in self._aliases[doc.doc_id]:
@@ -156,23 +160,14 @@ class DocMatcher:
         return re.search(r"(?<![a-z0-9])" + re.escape(name) + r"(?![a-z0-9])", self._corpus_folded) is not None
 
 
-_ORG_HEADS = ("uy ban nhan dan", "trung tam", "thanh pho", "benh vien", "cong an", "chi cuc", "so", "ban", "phong",
-              "ubnd", "xa", "phuong", "huyen", "tinh", "truong", "bo", "cuc")
-_STOP_AFTER = {"cua", "giao", "dat", "co", "la", "ve", "trong", "nam", "duoc", "da", "se", "va", "theo", "tai", "cho",
-               "thuc", "ban", "phai", "can", "nao", "gi", "lam", "ai", "nhung", "cac", "voi"}
 _WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
-
-
-_PLACE_RE = re.compile(r"\b(?:ubnd|uy ban nhan dan|cua|o|tai)\s+(tinh|xa|huyen|phuong|thanh pho)\s+([a-z]+)\s+([a-z]+)")
-_NOT_NAMES = _STOP_AFTER | {"ve", "dat", "nam", "giai", "doan", "ke", "hoach", "cchc", "thuc", "hien", "trong", "den",
-                            "chi", "tieu", "muc", "do", "hai", "long", "bao", "nhieu", "co", "nhiem", "vu", "nay"}
 
 
 def _lowercase_place_mentions(folded: str) -> list[str]:
     """'… của ubnd tỉnh cao bằng …' → 'tinh cao bang' (two syllables after the place word)."""
     out = []
-    for m in _PLACE_RE.finditer(folded):
-        if m.group(2) in _NOT_NAMES or m.group(3) in _NOT_NAMES:
+    for m in PLACE_RE.finditer(folded):
+        if m.group(2) in NOT_NAMES or m.group(3) in NOT_NAMES:
             continue
         out.append(f"{m.group(1)} {m.group(2)} {m.group(3)}")
     return out
@@ -192,7 +187,7 @@ def organisation_mentions(question: str) -> list[list[str]]:
     i = 0
     while i < len(words):
         head_len = 0
-        for head in _ORG_HEADS:
+        for head in ORG_HEADS:
             parts = head.split()
             if folded[i:i + len(parts)] == parts:
                 head_len = len(parts)
@@ -211,7 +206,7 @@ def organisation_mentions(question: str) -> list[list[str]]:
             variants = [question[words[i][1]:words[k - 1][2]]]
             for extra in (1, 2):
                 end = k - 1 + extra
-                if end < len(words) and words[end][0].islower() and folded[end] not in _STOP_AFTER:
+                if end < len(words) and words[end][0].islower() and folded[end] not in STOP_AFTER:
                     variants.append(question[words[i][1]:words[end][2]])
                 else:
                     break

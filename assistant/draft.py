@@ -18,6 +18,9 @@ class Draft:
     confidence: float = 1.0
     doc_id: str | None = None
     path: str = ""  # which answer path produced it, for logs and tests
+    features: dict[str, float] = field(default_factory=dict)  # evidence the confidence model reads
+    reason: str = ""  # why it abstains, when it does
+    declined: dict[str, str] = field(default_factory=dict)  # paths tried before it, and why each declined
 
 
 def shorten(text: str, limit: int) -> str:

@@ -12,24 +12,13 @@ from collections import Counter
 import re
 
 from ingest.text import fold, nfc
+from assistant.lexicon import DOMAIN_COMMON, QUESTION_WORDS, QUESTION_WORDS_ACCENTED, SYNONYM_GROUPS  # noqa: F401
 
 _SYL_RE = re.compile(r"[a-z0-9%]+(?:[/.\-][a-z0-9]+)*")
 _ACC_RE = re.compile(r"[0-9a-zà-ỹđ%]+(?:[/.\-][0-9a-zà-ỹđ]+)*")
 
-QUESTION_WORDS = frozenset(
-    """ai gi nao bao nhieu khi sao the nhu the nao la co khong duoc cua va cac nhung mot trong cho voi ve theo tai
-    tu nay do de thi phai can hay hoac ra vao len den tren duoi boi ma neu nen da se dang nhe a
-    what who which when how is are the of for to in on and or by does do its it be was with about task plan
-    xin cho biet hoi may cu the hien nay nhu the nao please tell me""".split()
-)
-# Phrasing of questions, with diacritics (folded forms would also drop "đạt", "phần" of the text).
-QUESTION_WORDS_ACCENTED = frozenset("phần trăm đặt hướng tới cần những nào gì làm bao nhiêu mấy hạn cuối".split())
-# Terms every plan shares: they neither identify evidence nor prove it answers.
-DOMAIN_COMMON = frozenset("ke hoach cchc cai cach hanh chinh nam 2026 nhiem vu".split())
-# Words that plans and askers use for the same bound ("tối thiểu 85%" asked, "ít nhất 85%" written).
-_SYNONYM_GROUPS = (("tối thiểu", "ít nhất"), ("tối đa", "nhiều nhất", "không quá"))
-SYNONYMS = {fold(w): [fold(o) for o in group if o != w] for group in _SYNONYM_GROUPS for w in group}
-SYNONYMS.update({w: [o for o in group if o != w] for group in _SYNONYM_GROUPS for w in group})
+SYNONYMS = {fold(w): [fold(o) for o in group if o != w] for group in SYNONYM_GROUPS for w in group}
+SYNONYMS.update({w: [o for o in group if o != w] for group in SYNONYM_GROUPS for w in group})
 
 
 def terms(text: str) -> list[str]:
@@ -43,20 +32,45 @@ def accented_terms(text: str) -> list[str]:
             if fold(t) not in QUESTION_WORDS and t not in QUESTION_WORDS_ACCENTED]
 
 
+_YEAR_RE = re.compile(r"(?:19|20)\d{2}")
+COMMON_DOC_SHARE = 0.8  # in at least this share of the documents ...
+COMMON_MIN_DOCS = 3  # ... of a corpus of at least this many
+
+
 class TermWeights:
     """Document frequencies over the corpus chunks of syllables and syllable pairs, with and
     without diacritics. A phrase longer than two syllables is weighed by its rarest pair: a
     compound the plans never use (``lương cơ bản``) weighs heavily when it is missing."""
 
-    def __init__(self, texts: list[str]):
+    def __init__(self, texts: list[str], doc_of: list[str] | None = None):
         self.n = max(len(texts), 1)
         self._df_acc: Counter[str] = Counter()
         self._df_fold: Counter[str] = Counter()
-        for text in texts:
+        self._docs_with: Counter[str] = Counter()  # folded syllables and pairs: in how many documents
+        per_doc: dict[str, set[str]] = {}
+        for index, text in enumerate(texts):
             syls = _ACC_RE.findall(nfc(text).lower())
             folded = [fold(x) for x in syls]
             self._df_acc.update(set(syls) | {f"{a} {b}" for a, b in zip(syls, syls[1:])})
-            self._df_fold.update(set(folded) | {f"{a} {b}" for a, b in zip(folded, folded[1:])})
+            grams = set(folded) | {f"{a} {b}" for a, b in zip(folded, folded[1:])}
+            self._df_fold.update(grams)
+            if doc_of is not None:
+                per_doc.setdefault(doc_of[index], set()).update(grams)
+        for grams in per_doc.values():
+            self._docs_with.update(grams)
+        self.n_docs = len(per_doc)
+
+    def common(self, unit: str) -> bool:
+        """A word every plan shares: the domain's own ("kế hoạch", "cải cách hành chính", in the
+        lexicon) or a year nearly every document of this corpus names ("2026" among the shipped
+        plans, read from the corpus, not written in code). It neither identifies evidence nor
+        proves it answers."""
+        folded = fold(unit)
+        if folded in DOMAIN_COMMON:
+            return True
+        if not _YEAR_RE.fullmatch(folded) or self.n_docs < COMMON_MIN_DOCS:
+            return False
+        return self._docs_with.get(folded, 0) >= COMMON_DOC_SHARE * self.n_docs
 
     def df(self, unit: str, accented: bool = True) -> int:
         table = self._df_acc if accented else self._df_fold
@@ -100,7 +114,7 @@ def coverage(units: list[str], evidence: str, weights: TermWeights, *, accented:
         ev = fold(ev)
     total = got = 0.0
     for unit in dict.fromkeys(units):
-        w = weights.idf(unit, accented) * (0.3 if fold(unit) in DOMAIN_COMMON else 1.0) * (1 + 0.3 * unit.count(" "))
+        w = weights.idf(unit, accented) * (0.3 if weights.common(unit) else 1.0) * (1 + 0.3 * unit.count(" "))
         total += w
         if any(re.search(r"(?<![\w/])" + re.escape(form) + r"(?![\w/])", ev)
                for form in (unit, *SYNONYMS.get(unit, ()))):

@@ -15,10 +15,12 @@ from assistant.cite import cite, source_label
 from assistant.answer_type import has_type, required_type
 from assistant.draft import Draft, fit, shorten
 from assistant.evidence import TermWeights, coverage
+from assistant.lexicon import LIST_ITEM_RE, LIST_QUESTION_RE
 from assistant.query import Query
 from index.hybrid import ScoredChunk
 from ingest.model import Document
 from ingest.structure import split_sentences
+from assistant.lexicon import ASKS_FOR_DOCUMENT  # noqa: F401
 
 _PERCENT_RE = re.compile(r"\d+(?:[.,]\d+)?\s*%")
 _NUMBER_RE = re.compile(r"\b\d+\b")
@@ -27,11 +29,6 @@ _DATE_RE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{4})?\b|\bquý\s+[IV]+|\bquy\s+[i
 _DOCNUM_RE = re.compile(r"\d+(?:/\d{4})?/[A-ZĐ][A-Za-zĐđ\-]+|\d+-[A-Z]+/[A-Z]+")
 MAX_SENTENCE = 520
 MAX_PAIR = 400  # two consecutive sentences of a chunk are also a candidate up to this length
-# "Quyết định nào …", "văn bản số mấy", "which decision": the answer is a document number
-# ("cơ quan nào" is not: it asks for a body)
-_ASKS_FOR_DOCUMENT = re.compile(
-    r"\b(?:quyet dinh|ke hoach|van ban|chi thi|nghi quyet|nghi dinh|thong tu|cong van)\s+(?:so\s+)?(?:nao|may)\b"
-    r"|\bwhich\s+(?:decision|plan|document|directive|resolution|decree|circular)\b")
 
 
 @dataclass
@@ -93,7 +90,7 @@ def _type_bonus(query: Query, text: str) -> float:
         bonus += 0.15 if _PERCENT_RE.search(text) else (0.05 if _NUMBER_RE.search(text) else -0.1)
     if "deadline" in query.intents:
         bonus += 0.15 if _DATE_RE.search(text) else -0.05
-    if query.doc_kinds and _ASKS_FOR_DOCUMENT.search(query.folded):
+    if query.doc_kinds and ASKS_FOR_DOCUMENT.search(query.folded):
         bonus += 0.15 if _DOCNUM_RE.search(text) else -0.05
     return bonus
 
@@ -167,6 +164,7 @@ def answer_extractive(query: Query, hits: list[ScoredChunk], docs: dict[str, Doc
     if not typed or typed[0].cover < threshold:
         return _abstain(query, typed or cands)
     best = typed[0]
+    features = _features(best, typed, hits, wanted is not None)
     doc = best.doc
     task = next((t for t in doc.tasks if t.task_id == best.hit.chunk.task_id and t.start <= best.start < t.end), None)
     if task is not None:  # a task row answers best when shown as a task: "which unit leads …?"
@@ -174,8 +172,11 @@ def answer_extractive(query: Query, hits: list[ScoredChunk], docs: dict[str, Doc
 
         draft = task_draft(query, doc, task, [])
         draft.confidence, draft.path = best.cover, "extractive-task"
+        draft.features = features
         return draft
     start, end = answer_span(doc, best)
+    if LIST_QUESTION_RE.search(query.folded):
+        start, end = _whole_list(doc, start, end)
     text = doc.text[start:end].strip()
     context = lead_in(doc, start)
     if context:
@@ -189,7 +190,7 @@ def answer_extractive(query: Query, hits: list[ScoredChunk], docs: dict[str, Doc
         lead = f"According to {where}:"
     else:
         lead = f"Theo {where}:"
-    parts = [lead, shorten(text, 600)]
+    parts = [lead, _items_fitted(text, 600)]
     if doc.ocr_damaged and restore is not None:
         restored = restore(text)
         budget = 680 - len(lead) - len(text) - 50
@@ -202,7 +203,64 @@ def answer_extractive(query: Query, hits: list[ScoredChunk], docs: dict[str, Doc
         if 0 <= context_at and start - context_at < 600:
             quote_start = min(quote_start, context_at)
     citation = cite(doc, min(quote_start, start), max(quote_end, end), task_id=best.hit.chunk.task_id)
-    return Draft(answer, [citation], doc_id=doc.doc_id, path="extractive", confidence=best.cover)
+    return Draft(answer, [citation], doc_id=doc.doc_id, path="extractive", confidence=best.cover, features=features)
+
+
+MAX_LIST_ITEMS = 40
+
+
+def _whole_list(doc: Document, start: int, end: int) -> tuple[int, int]:
+    """For a list question: from the lead-in ("… gồm:") through every item that follows it. An
+    answer that is one item of the list, or its lead-in alone, answers only part of it."""
+    text = doc.text
+    line_start = text.rfind("\n", 0, start) + 1
+    if LIST_ITEM_RE.match(text[line_start:start + 1] + " "):
+        prev = text.rfind("\n", 0, line_start - 1) + 1
+        pos = line_start
+        for _ in range(MAX_LIST_ITEMS):  # back to the lead-in line the items hang from
+            line = text[prev:pos].strip()
+            if not LIST_ITEM_RE.match(line):
+                if line.endswith(":"):
+                    start = prev
+                break
+            pos, prev = prev, text.rfind("\n", 0, prev - 1) + 1
+    if not text[start:end].rstrip().endswith(":") and not LIST_ITEM_RE.match(text[start:end]):
+        return start, end  # not a list: the sentence as it is
+    pos = end
+    for _ in range(MAX_LIST_ITEMS):
+        nl = text.find("\n", pos)
+        if nl < 0:
+            break
+        nxt_end = text.find("\n", nl + 1)
+        line = text[nl + 1: nxt_end if nxt_end > 0 else len(text)]
+        if not LIST_ITEM_RE.match(line):
+            break
+        pos = nxt_end if nxt_end > 0 else len(text)
+    return start, max(end, pos)
+
+
+def _items_fitted(text: str, limit: int) -> str:
+    """A list answer cut after whole items, saying how many more there are."""
+    if len(text) <= limit or "\n" not in text:
+        return shorten(text, limit)
+    lines = text.split("\n")
+    out, used = [], 0
+    for index, line in enumerate(lines):
+        if used + len(line) + 1 > limit - 25 and out:
+            return " ".join(out) + f" … và {len(lines) - index} mục khác."
+        out.append(line.strip())
+        used += len(line) + 1
+    return " ".join(out)
+
+
+def _features(best: Candidate, typed: list[Candidate], hits: list[ScoredChunk], required: bool) -> dict[str, float]:
+    """What the chosen sentence has going for it: coverage, lead over the next other passage,
+    retrieval score and rank of its chunk, whether a value type was required."""
+    rival = next((c for c in typed[1:] if c.hit.chunk.chunk_id != best.hit.chunk.chunk_id), None)
+    top = max((h.score for h in hits), default=1.0) or 1.0
+    rank = next((i for i, h in enumerate(hits) if h.chunk.chunk_id == best.hit.chunk.chunk_id), len(hits))
+    return {"cover": best.cover, "margin": best.score - rival.score if rival else 1.0,
+            "retrieval": best.hit.score / top, "rank": rank / max(1, len(hits)), "typed_required": float(required)}
 
 
 def _typed_text(c: Candidate) -> str:
@@ -228,4 +286,5 @@ def _abstain(query: Query, cands: list[Candidate]) -> Draft:
         text += (" Nội dung gần nhất: " if query.lang != "en" else " Closest related content: ") + \
             f"{source_label(best.doc)}."
         citations = [cite(best.doc, best.start, best.end)]
-    return Draft(text, citations, abstained=True, path="abstain", confidence=cands[0].cover if cands else 0.0)
+    return Draft(text, citations, abstained=True, path="abstain", confidence=cands[0].cover if cands else 0.0,
+                 reason="no passage holds the kind of value asked" if not cands else "the evidence covers too little of the question")

@@ -11,9 +11,9 @@ from assistant.evidence import terms
 from assistant.query import Query, contains
 from ingest.model import Document, Fact, Reference
 from ingest.text import fold
+from assistant.lexicon import META_ORDER, ISSUER_CUES, KIND_WORDS, MISSING_EN, MISSING_VI, ROLE_WORDS, UNIT_GENERIC  # noqa: F401
 
 _SYL_RE = re.compile(r"[a-z0-9]+")
-_UNIT_GENERIC = {"xa", "phong", "so", "cac", "va", "thuoc", "ubnd", "don", "vi", "cua", "ban"}
 
 
 def _longest_run(unit: list[str], question: list[str]) -> int:
@@ -37,7 +37,7 @@ def match_unit(query: Query, facts: list[tuple[Document, Fact]]) -> list[tuple[f
         if not unit_syl:
             continue
         run = _longest_run(unit_syl, q_syl)
-        distinctive = [s for s in unit_syl[:run] if s not in _UNIT_GENERIC]
+        distinctive = [s for s in unit_syl[:run] if s not in UNIT_GENERIC]
         if run == len(unit_syl) or (run >= 4 and distinctive):
             scored.append((run / len(unit_syl) + run * 0.1, doc, fact))
     scored.sort(key=lambda x: -x[0])
@@ -62,32 +62,37 @@ def answer_duty(query: Query, docs: list[Document], hinted: set[str], issuer_fol
     if query.lang == "en":
         prefix = f"According to {source_label(doc)}, the duties of “{fact.unit}” are:"
     answer = fit([prefix, shorten(duties, 600 - len(prefix))])
-    return Draft(answer, [cite(doc, fact.start, fact.end)], doc_id=doc.doc_id, path="duty", confidence=0.9)
+    return Draft(answer, [cite(doc, fact.start, fact.end)], doc_id=doc.doc_id, path="duty", confidence=0.9,
+                 features={"cover": min(1.0, score), "margin": score - (matches[1][0] if len(matches) > 1 else 0.0)})
 
 
-_META_ORDER = ("number", "date", "issuer", "signer", "proposal", "effective", "recipients")
 
 
 def answer_metadata(query: Query, docs: list[Document], ranked_docs: list[str]) -> Draft | None:
     """What identifies the document the question names, several parts at once: number, date,
     issuer, signer and role, the proposal it answers, when it takes effect, its recipients."""
-    wanted = [i for i in _META_ORDER if i in query.intents]
+    wanted = [i for i in META_ORDER if i in query.intents]
     if not wanted or not ranked_docs:
         return None
     if wanted == ["proposal"] and "to trinh" in query.folded and not _asks_about_document(query):
         return None  # "tờ trình" in a question about content
     doc = next(d for d in docs if d.doc_id == ranked_docs[0])
     english = query.lang == "en"
-    parts = [part for intent in wanted if (part := _meta_part(doc, intent, english)) is not None]
-    if not parts:
+    parts = [(intent, _meta_part(doc, intent, english)) for intent in wanted]
+    found = [(text, span) for _, part in parts if part is not None for text, span in [part]]
+    if not found:
         return None
+    missing = [MISSING_EN[i] if english else MISSING_VI[i] for i, part in parts if part is None]
     label = source_label(doc)
-    head = f"{label}:" if not english else f"{label}:"
-    answer = fit([head] + [text for text, _ in parts], sep=" ")
-    citations = _unique([cite(doc, *span) for _, span in parts if span])
+    sentences = [text for text, _ in found]
+    if missing:  # every part asked is answered or named as not found
+        sentences.append(("The document does not state " if english else "Văn bản không ghi ") + ", ".join(missing) + ".")
+    answer = fit([f"{label}:"] + sentences, sep=" ")
+    citations = _unique([cite(doc, *span) for _, span in found if span])
     if not citations:
         return None
-    return Draft(answer, citations, doc_id=doc.doc_id, path="metadata", confidence=0.9)
+    return Draft(answer, citations, doc_id=doc.doc_id, path="metadata", confidence=0.9,
+                 features={"fields_ratio": len(found) / len(wanted)})
 
 
 def _asks_about_document(query: Query) -> bool:
@@ -155,9 +160,6 @@ def _unique(citations):
     return out
 
 
-_ROLE_WORDS = ("TRUONG", "CHU TICH", "GIAM DOC", "PHO", "KT.", "TM.", "TL.", "Q.", "CHANH", "BI THU", "THU TRUONG")
-
-
 def _signature_block_start(text: str, signer_start: int) -> int:
     """Start of the signature title lines (``KT. TRƯỞNG BAN / PHÓ TRƯỞNG BAN``) above the name.
 
@@ -172,7 +174,7 @@ def _signature_block_start(text: str, signer_start: int) -> int:
         line = text[prev_end + 1:pos].strip()
         letters = [c for c in line if c.isalpha()]
         is_role = (line and letters and all(c.isupper() for c in letters) and len(line) <= 60
-                   and any(w in fold(line).upper() for w in _ROLE_WORDS))
+                   and any(w in fold(line).upper() for w in ROLE_WORDS))
         if is_role:
             role_start = prev_end + 1
         elif role_start is not None:
@@ -181,10 +183,6 @@ def _signature_block_start(text: str, signer_start: int) -> int:
             break
         pos = prev_end + 1
     return role_start if role_start is not None else lines_end
-
-
-_ISSUER_CUES = {"thu tuong": ("ttg",), "chinh phu": ("cp", "ttg"), "ubnd tinh": ("ubnd",), "uy ban nhan dan tinh": ("ubnd",),
-                "tinh uy": ("tu",), "bo chinh tri": ("tw",), "trung uong": ("tw",), "hdnd": ("hdnd",), "quoc hoi": ("qh",)}
 
 
 def answer_references(query: Query, docs: list[Document], ranked_docs: list[str]) -> Draft | None:
@@ -197,7 +195,7 @@ def answer_references(query: Query, docs: list[Document], ranked_docs: list[str]
     refs = [r for r in doc.references if r.kind in query.doc_kinds]
     if not refs:
         return None
-    codes = [c for cue, cs in _ISSUER_CUES.items() if contains(query.folded, cue) for c in cs]
+    codes = [c for cue, cs in ISSUER_CUES.items() if contains(query.folded, cue) for c in cs]
     if codes:
         refs = [r for r in refs if any(_issued_by(r, c) for c in codes)] or []
     if not refs:
@@ -207,7 +205,7 @@ def answer_references(query: Query, docs: list[Document], ranked_docs: list[str]
     implements = [r for r in refs if r.relation == "implements"]
     title_words = set(terms(f"{doc.metadata.title} {doc.metadata.issuer}"))
     topic = set(terms(query.text)) - title_words - {"ke", "hoach", "quyet", "dinh", "nghi", "quyet", "thu", "tuong", "chinh", "phu",
-                                       "ubnd", "tinh", "can", "cu", "thuc", "hien", "theo", "nam", "2026", "cchc"}
+                                       "ubnd", "tinh", "can", "cu", "thuc", "hien", "theo", "nam", "cchc"}
     scored = sorted(refs, key=lambda r: -len(topic & set(terms(r.text))))
     best_overlap = len(topic & set(terms(scored[0].text)))
     plural = any(contains(query.folded, w) for w in ("nhung", "cac", "which plans", "which documents"))
@@ -221,21 +219,19 @@ def answer_references(query: Query, docs: list[Document], ranked_docs: list[str]
     lead = f"{source_label(doc)} " + ("thực hiện theo / căn cứ: " if chosen[0].relation == "implements" else "nêu: ")
     answer = fit([lead + "; ".join(items) + "."])
     citations = _citations_for(doc, chosen)
-    return Draft(answer, citations, doc_id=doc.doc_id, path="references", confidence=0.85)
-
-
-_KIND_WORDS = "ke hoach|quyet dinh|nghi quyet|chi thi|nghi dinh|thong tu|luat|ket luan|cong van|van ban"
+    return Draft(answer, citations, doc_id=doc.doc_id, path="references", confidence=0.85,
+                 features={"cover": min(1.0, best_overlap / 3)})
 
 
 def asks_for_document(query: Query) -> bool:
     """'Quyết định nào…', 'những kế hoạch nào', 'căn cứ …', 'which decision…'."""
     if not query.doc_kinds and "van ban" not in query.folded:
         return False
-    if re.search(rf"\b({_KIND_WORDS})\s+(?:so\s+)?(?:nao|gi|may|bao nhieu)\b", query.folded):
+    if re.search(rf"\b({KIND_WORDS})\s+(?:so\s+)?(?:nao|gi|may|bao nhieu)\b", query.folded):
         return True
     if re.search(r"\bwhich\s+(decision|plan|resolution|directive|decree|document)", query.folded):
         return True
-    return re.search(r"\b(nhung|cac)\s+(" + _KIND_WORDS + r")\s+nao\b", query.folded) is not None
+    return re.search(r"\b(nhung|cac)\s+(" + KIND_WORDS + r")\s+nao\b", query.folded) is not None
 
 
 def _issued_by(ref: Reference, code: str) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
 
@@ -52,7 +54,11 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     task: TaskInfo | None = None
     latency_ms: float = 0.0
-    confidence: float = 0.0
+    confidence: float = Field(0.0, description="probability that the answer is right (calibrated), or the check's certainty")
+    path: str = Field("", description="which answer path produced it")
+    reason: str = Field("", description="why the assistant abstained, when it did")
+    evidence: dict[str, float] = Field(default_factory=dict, description="the features the confidence was computed from")
+    declined: dict[str, str] = Field(default_factory=dict, description="answer paths tried first, and why each declined")
 
 
 class Turn(BaseModel):
@@ -94,6 +100,16 @@ class DocumentInfo(BaseModel):
     chunks: int = 0
     tasks: int = 0
     ocr_damaged: bool = False
+
+
+IngestStatus = Literal["added", "replaced", "unchanged"]
+
+
+class UploadedDocument(DocumentInfo):
+    """An uploaded plan, and what the upload did: a new plan, a plan of the same id replaced, or
+    the same file again (nothing changed)."""
+
+    status: IngestStatus
 
 
 class SectionInfo(BaseModel):

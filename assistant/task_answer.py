@@ -17,11 +17,7 @@ from assistant.query import Query, contains
 from assistant.schema import TaskInfo
 from ingest.model import Document, Task
 from ingest.text import fold
-
-FIELD_LABELS_VI = {"lead": "Chủ trì", "cooperating": "Phối hợp", "product": "Sản phẩm", "deadline": "Thời gian thực hiện"}
-FIELD_LABELS_EN = {"lead": "Lead unit (chủ trì)", "cooperating": "Cooperating units (phối hợp)",
-                   "product": "Product (sản phẩm)", "deadline": "Timeline (thời gian thực hiện)"}
-FIELD_ORDER = ["lead", "deadline", "product", "cooperating"]
+from assistant.lexicon import EXPLICIT_FIELD, FIELD_LABELS_EN, FIELD_LABELS_VI, FIELD_ORDER, FIELD_WORDS, GENERIC_LABEL_WORDS, LIST_CUES, RECORD_NOUN  # noqa: F401
 
 
 def find_tasks(docs: list[Document], task_ref: str) -> list[tuple[Document, Task]]:
@@ -82,6 +78,10 @@ def answer_task(query: Query, docs: list[Document], hinted: set[str]) -> Draft |
         doc, task = tasks[0]
         others = [(d, path) for d, path, *_ in sections if d.doc_id != doc.doc_id][:4]
         draft = task_draft(query, doc, task, others)
+        overlap = _topic_overlap(query, f"{task.content} {task_context(doc, task)}")
+        rival = max((_topic_overlap(query, f"{t.content} {task_context(d, t)}") for d, t in tasks[1:]), default=0.0)
+        draft.features.update({"cover": overlap, "margin": overlap - rival if len(tasks) > 1 else 1.0,
+                               "rank": float(task.task_id != ref)})
         same_id = [d for d, _ in tasks[1:] if d.doc_id != doc.doc_id]
         if same_id and not hinted:
             note = (f" (Nhiệm vụ {ref} cũng có trong: " if query.lang != "en" else f" (Task {ref} also exists in: ") + \
@@ -125,13 +125,9 @@ def _others_line(ref: str, others: list[tuple[Document, str]], english: bool) ->
     return f"Ngoài ra, {ref} còn là mục “{' / '.join(titles)}” trong kế hoạch của: {issuers}."
 
 
-_RECORD_NOUN = {"task": ("Nhiệm vụ", "Task"), "procedure": ("Thủ tục", "Procedure"), "target": ("Chỉ tiêu", "Target"),
-                "step": ("", "")}
-
-
 def _record_name(task: Task, english: bool) -> str:
     """'Nhiệm vụ III.5', 'Thủ tục A.2', 'Bước 3' (a step's id already names it)."""
-    noun = _RECORD_NOUN.get(task.kind, _RECORD_NOUN["task"])[1 if english else 0]
+    noun = RECORD_NOUN.get(task.kind, RECORD_NOUN["task"])[1 if english else 0]
     if task.task_id.split(".")[-1].lower().startswith(("bước", "buoc")) or not noun:
         return task.task_id if not english else task.task_id.replace("Bước", "Step")
     return f"{noun} {task.task_id}"
@@ -154,14 +150,10 @@ def _asked_extras(query: Query, task: Task) -> list[str]:
     """Other columns the question names by a word of their header ("mã số", "lĩnh vực", "căn cứ")."""
     out = []
     for label, value in task.extra.items():
-        words = [w for w in fold(label).replace("/", " ").split() if len(w) > 2 and w not in _GENERIC_LABEL_WORDS]
+        words = [w for w in fold(label).replace("/", " ").split() if len(w) > 2 and w not in GENERIC_LABEL_WORDS]
         if value and words and any(contains(query.folded, w) for w in words):
             out.append(label)
     return out
-
-
-_GENERIC_LABEL_WORDS = {"ten", "cua", "cac", "va", "theo", "quy", "dinh", "thuc", "hien", "tthc", "thu", "tuc", "hanh",
-                        "chinh", "noi", "dung", "ban", "nay"}
 
 
 def task_draft(query: Query, doc: Document, task: Task, others: list[tuple[Document, str]]) -> Draft:
@@ -193,8 +185,11 @@ def task_draft(query: Query, doc: Document, task: Task, others: list[tuple[Docum
     if missing_asked:  # keep the asked fields whole: shorten the task's content instead
         lines[0] = head.replace(shorten(task.content, 170), shorten(task.content, 60))
         answer = fit(lines)
+    asked_fields = [f for f in asked if f in values]
+    found = sum(1 for f in asked_fields if values[f])
+    features = {"fields_ratio": found / len(asked_fields) if asked_fields else 1.0}
     return Draft(answer, [cite(doc, task.start, task.end, task_id=task.task_id, task=task)], task=task_info(doc, task),
-                 doc_id=doc.doc_id, path="task", confidence=1.0)
+                 doc_id=doc.doc_id, path="task", confidence=1.0, features=features)
 
 
 _ITEM_MARK_RE = re.compile(r"(^|;\s*)[-+•]\s+")
@@ -209,14 +204,15 @@ def normalise_unit(text: str) -> str:
     return fold(text).strip(" -;.")
 
 
-_LIST_CUES = ("nhung nhiem vu nao", "cac nhiem vu nao", "nhiem vu nao", "which tasks", "what tasks", "liet ke nhiem vu",
-              "cac nhiem vu")
+def wants_task_list(query: Query) -> bool:
+    """'Những nhiệm vụ nào …', 'which tasks …' (and no single task named)."""
+    return query.task_ref is None and any(contains(query.folded, cue) for cue in LIST_CUES)
 
 
 def answer_task_list(query: Query, docs: list[Document], hinted: set[str]) -> Draft | None:
     """'Những nhiệm vụ nào phải hoàn thành trong Quý III/2026?', 'Phòng X chủ trì những nhiệm vụ nào?':
     a list of task records filtered by deadline and/or lead unit."""
-    if not any(contains(query.folded, cue) for cue in _LIST_CUES) or query.task_ref:
+    if not wants_task_list(query):
         return None
     candidates = [(d, t) for d in docs for t in d.tasks if not hinted or d.doc_id in hinted]
     if not candidates:
@@ -246,7 +242,8 @@ def answer_task_list(query: Query, docs: list[Document], hinted: set[str]) -> Dr
     if shown < len(selected):
         answer = fit(lines[: shown + 1] + [f"… và {len(selected) - shown} nhiệm vụ khác (xem `cchc tasks`)."])
     citations = [cite(d, t.start, t.end, task_id=t.task_id) for d, t in selected[:8]]
-    return Draft(answer, citations, doc_id=selected[0][0].doc_id, path="task-list", confidence=0.9)
+    return Draft(answer, citations, doc_id=selected[0][0].doc_id, path="task-list", confidence=0.9,
+                 features={"fields_ratio": 1.0, "rank": min(1.0, len(selected) / 20)})
 
 
 def _lead_units_named(query: Query, candidates: list[tuple[Document, Task]]) -> list[str]:
@@ -260,26 +257,13 @@ def _lead_units_named(query: Query, candidates: list[tuple[Document, Task]]) -> 
     return sorted(units, key=len, reverse=True)[:2]
 
 
-# Words every task-field question uses; they are credited to every task alike.
-_FIELD_WORDS = ("nhiệm vụ cơ quan đơn vị nào ai chủ trì phối hợp thực hiện thời gian thời hạn hoàn thành sản phẩm "
-                "kết quả khi nào bao giờ là gì và những do được giao bước mất bao lâu mấy ngày bao nhiêu biểu mẫu dùng "
-                # and the words that point at a plan or its appendix
-                "theo phụ lục danh mục kèm theo ban hành quyết định kế hoạch thủ tướng chính phủ ủy ban nhân dân "
-                "ubnd tỉnh thành phố bộ sở của")
-
-
-_EXPLICIT_FIELD = re.compile(r"\b(?:chu tri|phoi hop|phu trach|san pham|thoi gian|thoi han|han chot|khi nao|bao gio"
-                             r"|thuc hien|bao lau|may ngay|bao nhieu ngay|bieu mau|mau so|ket qua"
-                             r"|lead|leads|cooperat\w*|due|deadline|product|carries out|carried out|how long|form)\b")
-
-
 def answer_task_by_content(query: Query, docs: list[Document], hinted: set[str], weights, *,
                            min_cover: float = 0.6, margin: float = 0.2) -> Draft | None:
     """A task named by what it is about ("ai chủ trì nhiệm vụ phối hợp kiểm tra việc thi hành
     Luật …"), not by its number: the task row whose content covers the question best, when it
     covers nearly all of it and clearly better than any other row of a different task."""
     asked = {"lead", "cooperating", "deadline", "product"} & set(query.fields)
-    if not asked or query.task_ref or not query.units or not _EXPLICIT_FIELD.search(query.folded):
+    if not asked or query.task_ref or not query.units or not EXPLICIT_FIELD.search(query.folded):
         return None  # "kèm theo kế hoạch của cơ quan nào" asks about the plan, not a task's lead
     pool = [(d, t) for d in docs if (not hinted or d.doc_id in hinted) for t in d.tasks if t.content]
     if not pool:
@@ -289,7 +273,7 @@ def answer_task_by_content(query: Query, docs: list[Document], hinted: set[str],
     # the words naming the plan and the field asked are common to every row: judge on the rest
     content_units: dict[str, list[str]] = {}
     for d in {d.doc_id: d for d, _ in pool}.values():
-        common = f"{d.metadata.naming_text()} {_FIELD_WORDS}"
+        common = f"{d.metadata.naming_text()} {FIELD_WORDS}"
         content_units[d.doc_id] = [u for u in units if coverage([u], common, weights, accented=accented) == 0]
     scored = []
     for doc, task in pool:
@@ -305,4 +289,7 @@ def answer_task_by_content(query: Query, docs: list[Document], hinted: set[str],
     rival = next((c for c, d, t in scored[1:] if fold(t.content) != fold(task.content) or d.doc_id != doc.doc_id), 0.0)
     if best < min_cover or best - rival < margin:
         return None
-    return task_draft(query, doc, task, [])
+    draft = task_draft(query, doc, task, [])
+    draft.path = "task-content"
+    draft.features.update({"cover": best, "margin": best - rival})
+    return draft

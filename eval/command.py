@@ -14,9 +14,11 @@ from rich.console import Console
 from rich.markup import escape
 
 from eval.compare import compare_metrics, load_metrics, render_comparison
+from eval.calibration import calibration
 from eval.metrics import compute_metrics
 from eval.questions import QuestionFileError, filter_questions, load_questions
-from eval.report import to_markdown, metrics_document, print_summary, write_html, write_metrics_json
+from eval.report import (metrics_document, print_calibration, print_summary, to_markdown, write_html,
+                         write_metrics_json)
 from eval.runner import EvalAssistant, run_eval, write_answers
 
 EXIT_OK, EXIT_BELOW_MIN, EXIT_INVALID = 0, 1, 2
@@ -78,6 +80,8 @@ def eval_command(*, assistant_factory: Callable[[], EvalAssistant], questions: P
         written.append(markdown)
 
     print_summary(metrics, out)
+    if not retrieval_only and run.confidence:
+        print_calibration(calibration(run.questions, {r["id"]: r for r in run.records}, run.confidence), out)
     if comparison is not None:
         render_comparison(comparison, out)
     if run.errors:

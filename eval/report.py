@@ -107,6 +107,25 @@ def print_summary(metrics: Metrics, console: Console) -> None:
                       f"truthfulness: {metrics.truthfulness:+.3f}", highlight=False)
 
 
+def print_calibration(cal, console: Console) -> None:
+    """Expected calibration error, the reliability table and the right/wrong/abstained curve."""
+    if cal.ece is None:
+        return
+    table = Table(title=f"Confidence of the {cal.n_answered} answers given (ECE {cal.ece:.3f})")
+    for col in ("confidence from", "mean confidence", "share right", "n"):
+        table.add_column(col, justify="right")
+    for lo, mean_c, share, n in cal.reliability:
+        table.add_row(f"{lo:.1f}", f"{mean_c:.2f}", f"{share:.2f}", str(n))
+    console.print(table)
+    curve = Table(title="Had it abstained below each confidence")
+    for col in ("threshold", "right", "confidently wrong", "abstained"):
+        curve.add_column(col, justify="right")
+    for point in cal.curve[::2]:
+        curve.add_row(f"{point['threshold']:.1f}", str(point["right"]), str(point["confidently_wrong"]),
+                      str(point["abstained"]))
+    console.print(curve)
+
+
 # --------------------------------------------------------------------------- markdown
 
 

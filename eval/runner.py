@@ -43,6 +43,10 @@ class EvalRun:
     retrieval_only: bool
     k: int
     errors: dict[str, str] = field(default_factory=dict)
+    # beside the FORMAT.md records: what the assistant reported of each answer (for calibration figures)
+    confidence: dict[str, float] = field(default_factory=dict)
+    evidence: dict[str, dict[str, float]] = field(default_factory=dict)
+    paths: dict[str, str] = field(default_factory=dict)
     started_at: str = ""
     duration_s: float = 0.0
 
@@ -101,6 +105,10 @@ def run_eval(assistant: EvalAssistant, questions: Sequence[Question], *, retriev
                     run.errors[q.id] = f"ask failed: {type(exc).__name__}: {exc}"
                     ans = None
                 run.records.append(answer_record(q, ans, (time.perf_counter() - t0) * 1000))
+                if ans is not None:
+                    run.confidence[q.id] = float(getattr(ans, "confidence", 0.0) or 0.0)
+                    run.evidence[q.id] = dict(getattr(ans, "evidence", {}) or {})
+                    run.paths[q.id] = str(getattr(ans, "path", "") or "")
             bar.advance(task)
     run.duration_s = time.perf_counter() - t_run
     return run

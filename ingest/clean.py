@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ingest.joiner import Paragraph
 from ingest.markup import strip_markup
 from ingest.model import Task
 from ingest.table_layouts import markdown_tables_to_tabs
@@ -24,8 +25,8 @@ _LETTER_RE = re.compile(r"^[a-zđ]\)\s+\S")
 _FOOTNOTE_RE = re.compile(r"^[¹²³⁴⁵⁶⁷⁸⁹⁰]+\s*\S")
 _PAGE_NUMBER_RE = re.compile(r"^(?:-\s*)?(?:trang\s*)?\d{1,3}(?:\s*/\s*\d{1,3})?(?:\s*-)?$", re.IGNORECASE)
 _RULE_RE = re.compile(r"^[|\-=_*\s]+$")
-_CODE_TAIL_RE = re.compile(r"[0-9A-Za-zÀ-ỹĐđ]-$")
 _SENTENCE_END = ".:;!?"
+_HEADING_MAX = 160  # characters: a longer line is never heading-like
 
 
 @dataclass
@@ -61,35 +62,48 @@ class _Line:
     layout: Layout = "text"  # for table rows: how the table reached us
 
 
-def clean_pages(pages: list[str], has_pages: bool, table_layout: Layout = "text") -> CleanResult:
+def clean_pages(pages: list[str], has_pages: bool, table_layout: Layout | list[Layout] = "text") -> CleanResult:
     """Turn raw page texts into cleaned blocks and their joined text.
 
-    ``table_layout`` says how tab-separated rows of the raw text came to be: ``text`` for PDF or
-    plain text (rows may continue across pages), ``grid`` for .docx tables written by the loader.
-    Markdown tables are recognised here and read with their own layout."""
+    ``table_layout`` says how tab-separated rows of the raw text came to be, for every page or one
+    per page: ``text`` for PDF or plain text (rows may continue across pages), ``ruled`` for a PDF
+    page whose ruled tables the loader read cell by cell, ``grid`` for .docx tables written by the
+    loader. Markdown tables are recognised here and read with their own layout."""
     furniture = _repeated_furniture(pages) if has_pages and len(pages) >= 3 else set()
     lines: list[_Line | None] = []  # None marks a blank line
+    run: Paragraph | None = None  # a bold run being joined onto lines[-1] (one bold run is one line)
+
+    def push(line: _Line | None) -> None:
+        nonlocal run
+        if run is not None:
+            lines[-1].text = run.text  # type: ignore[union-attr]
+            run = None
+        lines.append(line)
+
     for index, page in enumerate(pages):
         page_no = index + 1 if has_pages else None
+        page_layout = table_layout[index] if isinstance(table_layout, list) else table_layout
         raw_lines = markdown_tables_to_tabs(nfc(page).replace("\r\n", "\n").split("\n"))
         bold_open = False
         for raw, layout in raw_lines:
             if "\t" in raw and raw.strip():
-                lines.append(_Line(raw.rstrip("\n"), page_no, layout=layout or table_layout))
+                push(_Line(raw.rstrip("\n"), page_no, layout=layout or page_layout))
                 bold_open = False
                 continue
             text, md_heading = strip_markup(raw)
             continues_bold = bold_open
             bold_open = (raw.count("**") % 2 == 1) != bold_open  # '**1. Sở' … 'Tài chính **'
             if not text:
-                lines.append(None)
+                push(None)
             elif _PAGE_NUMBER_RE.match(text) or _RULE_RE.match(text) or text in furniture:
-                lines.append(None)
+                push(None)
             elif continues_bold and lines and lines[-1] is not None and "\t" not in lines[-1].text:
-                lines[-1].text = join_fragments(lines[-1].text, text)  # one bold run is one line
+                if run is None:
+                    run = Paragraph(lines[-1].text)
+                run.append(text)
             else:
-                lines.append(_Line(text, page_no, md_heading))
-        lines.append(None)
+                push(_Line(text, page_no, md_heading))
+        push(None)
     blocks = _to_blocks(lines)
     return _assemble(blocks, has_pages)
 
@@ -118,16 +132,12 @@ def is_block_start(text: str) -> bool:
 
 def is_heading_like(text: str) -> bool:
     """Short numbered/Roman lines and all-capital lines: titles that are not wrapped prose."""
-    if len(text) > 160:
+    if len(text) > _HEADING_MAX:
         return False
     if _ROMAN_RE.match(text) or (_NUMBERED_RE.match(text) and not text.rstrip().endswith(".")):
         return True
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 3 and all(c.isupper() for c in letters)
-
-
-def _unbalanced(text: str) -> bool:
-    return text.count("“") > text.count("”") or text.count("(") > text.count(")")
 
 
 def _wrap_width(lines: list[_Line | None]) -> int:
@@ -146,19 +156,26 @@ def _blank_lines_separate(lines: list[_Line | None]) -> bool:
     return adjacent / (len(content) - 1) >= 0.2
 
 
-def _should_join(prev: str, nxt: str, width: int, across_blank: bool = False,
+def _should_join(para: Paragraph, nxt: str, width: int, across_blank: bool = False,
                  adjacent_paragraph: bool = False) -> bool:
-    if _unbalanced(prev) and not _FOOTNOTE_RE.match(nxt):
+    """Does line ``nxt`` continue the paragraph ``para``?
+
+    The paragraph is read through its running bracket counts and its last characters, and as a
+    whole only when it is short enough to be a heading: the cost does not grow with its length.
+    """
+    if para.unbalanced() and not _FOOTNOTE_RE.match(nxt):
         return True
     if is_block_start(nxt) or _FOOTNOTE_RE.match(nxt):
         return False
-    full = width < 200 and len(prev) >= 0.72 * width and not across_blank
-    if _CODE_TAIL_RE.search(prev) or prev.endswith("/"):
+    full = width < 200 and len(para) >= 0.72 * width and not across_blank
+    if para.ends_with_code_tail() or para.endswith("/"):
         return True
-    if nxt.isupper() and is_heading_like(nxt) and not (prev.isupper() and is_heading_like(prev)):
+    prev = para.text if len(para) <= _HEADING_MAX else ""  # is_heading_like is False beyond that length
+    prev_heading = bool(prev) and is_heading_like(prev)
+    if nxt.isupper() and is_heading_like(nxt) and not (prev_heading and prev.isupper()):
         return False  # a title in capitals starts its own line ("KẾ HOẠCH")
     first = nxt[:1]
-    if is_heading_like(prev):
+    if prev_heading:
         if prev.isupper() and nxt.isupper() and not prev.rstrip().endswith(tuple(_SENTENCE_END)):
             return full or adjacent_paragraph
         if adjacent_paragraph and first.islower() and not prev.rstrip().endswith((":", *_SENTENCE_END)):
@@ -166,9 +183,9 @@ def _should_join(prev: str, nxt: str, width: int, across_blank: bool = False,
         return full and not prev.endswith(tuple(_SENTENCE_END)) and not nxt.isupper()
     if first.islower() or first in "“\"(0123456789%,;":
         return True
-    if adjacent_paragraph and not is_heading_like(nxt) and not prev.endswith(tuple(_SENTENCE_END)):
+    if adjacent_paragraph and not is_heading_like(nxt) and not para.endswith(tuple(_SENTENCE_END)):
         return True  # Markdown: consecutive lines are one paragraph
-    return full and not prev.endswith(tuple(_SENTENCE_END))
+    return full and not para.endswith(tuple(_SENTENCE_END))
 
 
 def _to_blocks(lines: list[_Line | None]) -> list[Block]:
@@ -176,14 +193,15 @@ def _to_blocks(lines: list[_Line | None]) -> list[Block]:
     blank_separates = _blank_lines_separate(lines)
     blocks: list[Block] = []
     i = 0
-    current: _Line | None = None
+    current: _Line | None = None  # the first line of the paragraph being joined (its page and kind)
+    para: Paragraph | None = None  # its text
     after_blank = False
 
     def flush() -> None:
-        nonlocal current
-        if current is not None:
-            blocks.append(Block("line", current.text, current.page, md_heading=current.md_heading))
-            current = None
+        nonlocal current, para
+        if current is not None and para is not None:
+            blocks.append(Block("line", para.text, current.page, md_heading=current.md_heading))
+        current = para = None
 
     while i < len(lines):
         line = lines[i]
@@ -209,14 +227,14 @@ def _to_blocks(lines: list[_Line | None]) -> list[Block]:
             blocks.extend(_table_blocks(parse_table(table_lines, line.layout)))
             i = j
             continue
-        if current is None:
-            current = _Line(line.text, line.page, line.md_heading)
+        if current is None or para is None:
+            current, para = line, Paragraph(line.text)
         elif not line.md_heading and not current.md_heading and _should_join(
-                current.text, line.text, width, across, adjacent_paragraph=blank_separates and not after_blank_prev):
-            current.text = join_fragments(current.text, line.text)
+                para, line.text, width, across, adjacent_paragraph=blank_separates and not after_blank_prev):
+            para.append(line.text)
         else:
             flush()
-            current = _Line(line.text, line.page, line.md_heading)
+            current, para = line, Paragraph(line.text)
         i += 1
     flush()
     return _reattach_footnote_tails(blocks)

@@ -7,6 +7,7 @@ the unit and states what it must do.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from ingest.clean import Block
 from ingest.model import Fact, Section
@@ -37,10 +38,14 @@ def _org_sections(sections: list[Section]) -> list[Section]:
 
 def _responsibilities(text: str, blocks: list[Block], sections: list[Section]) -> list[Fact]:
     facts: list[Fact] = []
+    section_starts = [s.start for s in sections]  # sections and blocks are in text order: bisect, not scan
+    block_starts = [b.start for b in blocks]
     for parent in _org_sections(sections):
-        children = [s for s in sections if s.start >= parent.start and s.end <= parent.end and s.level == parent.level + 1]
+        inside = sections[bisect_left(section_starts, parent.start):bisect_left(section_starts, parent.end)]
+        children = [s for s in inside if s.start >= parent.start and s.end <= parent.end and s.level == parent.level + 1]
         for child in children:
-            body = [b for b in blocks if child.start <= b.start < child.end and b.kind == "line"]
+            near = blocks[bisect_left(block_starts, child.start):bisect_left(block_starts, child.end)]
+            body = [b for b in near if child.start <= b.start < child.end and b.kind == "line"]
             if not body:
                 continue
             unit = child.title.strip().rstrip(":")
@@ -69,6 +74,8 @@ def _prev_end(body: list[Block], stop: Block) -> int:
 
 def _deadlines(text: str, blocks: list[Block], sections: list[Section], duties: list[Fact]) -> list[Fact]:
     out: list[Fact] = []
+    section_starts = [s.start for s in sections]
+    unit_of = _SpanLookup(duties)
     for block in blocks:
         if block.kind != "line":
             continue
@@ -76,8 +83,33 @@ def _deadlines(text: str, blocks: list[Block], sections: list[Section], duties: 
         match = next((m for m in (p.search(folded) for p in _DEADLINE_PATTERNS) if m), None)
         if not match:
             continue
-        unit = next((f.unit for f in duties if f.start <= block.start < f.end), "")
-        section = next((s.title for s in reversed(sections) if s.start <= block.start < s.end), "")
-        out.append(Fact(kind="deadline", text=block.text, start=block.start, end=block.end, unit=unit,
-                        when=block.text[match.start():match.end()].strip(), section=section, page=block.page))
+        unit = unit_of.first_containing(block.start)
+        out.append(Fact(kind="deadline", text=block.text, start=block.start, end=block.end, unit=unit.unit if unit else "",
+                        when=block.text[match.start():match.end()].strip(),
+                        section=_innermost_title(sections, section_starts, block.start), page=block.page))
     return out
+
+
+def _innermost_title(sections: list[Section], starts: list[int], offset: int) -> str:
+    """The title of the last-opened section containing ``offset``: scanning back from the last one
+    opened before it, which (headings close sections) is almost always the answer at once."""
+    for index in range(bisect_right(starts, offset) - 1, -1, -1):
+        if offset < sections[index].end:
+            return sections[index].title
+    return ""
+
+
+class _SpanLookup:
+    """The first fact (in list order) whose span contains an offset; by bisection when the spans
+    are sorted and disjoint (duties are: sibling sections), by a scan otherwise."""
+
+    def __init__(self, facts: list[Fact]) -> None:
+        self.facts = facts
+        self.starts = [f.start for f in facts]
+        self.ordered = all(a.end <= b.start for a, b in zip(facts, facts[1:]))
+
+    def first_containing(self, offset: int) -> Fact | None:
+        if not self.ordered:
+            return next((f for f in self.facts if f.start <= offset < f.end), None)
+        index = bisect_right(self.starts, offset) - 1
+        return self.facts[index] if index >= 0 and offset < self.facts[index].end else None

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.archive import ArchiveRefused, check_archive
+from ingest.limits import DEFAULT_LIMITS, IngestLimits
+from ingest.pdf_tables import may_hold_rulings, read_table_pages
+from ingest.tables import Layout
 from ingest.text import nfc
 
 logger = logging.getLogger(__name__)
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".pdf", ".docx")
-MAX_FILE_BYTES = 50_000_000
+_BOMS = {b"\xff\xfe": "utf-16", b"\xfe\xff": "utf-16"}
 
 
 class IngestError(ValueError):
@@ -31,43 +35,85 @@ class RawDocument:
     pages: list[str]
     has_pages: bool
     data: bytes
-    table_layout: str = "text"  # tab-separated rows: "text" (PDF/plain text) or "grid" (.docx cells)
+    # how tab-separated rows came to be (ingest.tables.Layout), for the whole file or one per page:
+    # "text" (PDF/plain text), "grid" (.docx cells), "ruled" (a PDF page's ruled tables, read by pdfplumber)
+    table_layout: Layout | list[Layout] = "text"
+    warnings: list[str] = field(default_factory=list)  # what was read less well than it could be, for the report
 
 
-def load(path: Path) -> RawDocument:
-    """Extract the text of ``path`` or raise :class:`IngestError` with a clear reason."""
+@dataclass
+class _Extracted:
+    pages: list[str]
+    has_pages: bool
+    table_layout: Layout | list[Layout] = "text"
+    warnings: list[str] = field(default_factory=list)
+
+
+def load(path: Path, limits: IngestLimits = DEFAULT_LIMITS) -> RawDocument:
+    """Extract the text of ``path`` or raise :class:`IngestError` with a clear reason.
+
+    Every failure of a reader library on a hostile file (lxml, zipfile, pypdf) becomes an
+    :class:`IngestError` naming the file, so one bad file never stops a folder or answers 500.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise IngestError(path, f"unsupported file type '{suffix or '(none)'}'; expected one of {', '.join(SUPPORTED_SUFFIXES)}")
     try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            raise IngestError(path, limits.over("file size", size, limits.max_file_bytes, "CCHC_MAX_FILE_BYTES", " bytes"))
         data = path.read_bytes()
     except OSError as exc:
         raise IngestError(path, f"cannot read file ({exc.strerror or exc})") from exc
     if not data.strip():
         raise IngestError(path, "file is empty")
-    if len(data) > MAX_FILE_BYTES:
-        raise IngestError(path, f"file is larger than {MAX_FILE_BYTES // 1_000_000} MB")
-    if suffix in (".txt", ".md"):
-        pages, has_pages = [_decode_text(path, data)], False
-    elif suffix == ".pdf":
-        pages, has_pages = _read_pdf(path, data), True
-    else:
-        pages, has_pages = [_read_docx(path, data)], False
-    pages = [nfc(p) for p in pages]
+    try:
+        extracted = _read(path, suffix, data, limits)
+    except IngestError:
+        raise
+    except RecursionError as exc:
+        raise IngestError(path, f"{suffix[1:]} file is nested too deeply to read") from exc
+    except Exception as exc:  # noqa: BLE001 - a reader library failing in a way it does not document
+        logger.warning("unexpected error while reading %s", path, exc_info=True)
+        raise IngestError(path, f"{suffix[1:]} file cannot be read ({type(exc).__name__}: {exc})") from exc
+    pages = [nfc(p) for p in extracted.pages]
+    _check_extracted(path, pages, limits)
     if not any(p.strip() for p in pages):
         raise IngestError(path, "no text could be extracted (image-only or blank document; OCR it first)")
-    return RawDocument(path=path, pages=pages, has_pages=has_pages, data=data,
-                       table_layout="grid" if suffix == ".docx" else "text")
+    return RawDocument(path=path, pages=pages, has_pages=extracted.has_pages, data=data,
+                       table_layout=extracted.table_layout, warnings=extracted.warnings)
 
 
-def _decode_text(path: Path, data: bytes) -> str:
-    if b"\x00" in data[:4096]:
+def _read(path: Path, suffix: str, data: bytes, limits: IngestLimits) -> _Extracted:
+    if suffix in (".txt", ".md"):
+        return _Extracted([_decode_text(path, data, limits)], has_pages=False)
+    if suffix == ".pdf":
+        return _read_pdf(path, data, limits)
+    return _Extracted([_read_docx(path, data, limits)], has_pages=False, table_layout="grid")
+
+
+def _check_extracted(path: Path, pages: list[str], limits: IngestLimits) -> None:
+    chars = sum(len(p) for p in pages)
+    if chars > limits.max_chars:
+        raise IngestError(path, limits.over("text length", chars, limits.max_chars, "CCHC_MAX_CHARS", " characters"))
+    lines = sum(p.count("\n") + 1 for p in pages)
+    if lines > limits.max_paragraphs:
+        raise IngestError(path, limits.over("number of lines", lines, limits.max_paragraphs, "CCHC_MAX_PARAGRAPHS"))
+
+
+def _decode_text(path: Path, data: bytes, limits: IngestLimits) -> str:
+    if len(data) > 4 * limits.max_chars:  # no encoding spends more than 4 bytes on a character
+        raise IngestError(path, limits.over("text length", len(data) // 4, limits.max_chars, "CCHC_MAX_CHARS",
+                                            " characters", at_least=True))
+    encoding = _BOMS.get(data[:2])
+    if encoding is None and b"\x00" in data[:4096]:  # UTF-16 text carries NULs: look for its BOM first
         raise IngestError(path, "binary content, not a text file")
-    encoding = "utf-16" if data[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
     try:
-        text = data.decode(encoding)
+        text = data.decode(encoding or "utf-8-sig")
     except UnicodeDecodeError as exc:
+        if encoding:
+            raise IngestError(path, f"text is not valid UTF-16 (byte {exc.start}); save it as UTF-8") from exc
         raise IngestError(path, f"text is not valid UTF-8 (byte {exc.start}); save it as UTF-8") from exc
     control = sum(1 for c in text[:20000] if ord(c) < 32 and c not in "\n\r\t\f")
     if control > max(10, len(text[:20000]) // 50):
@@ -75,11 +121,14 @@ def _decode_text(path: Path, data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _read_pdf(path: Path, data: bytes) -> list[str]:
+def _read_pdf(path: Path, data: bytes, limits: IngestLimits) -> _Extracted:
+    """pypdf's text of every page; pages holding ruled tables are rewritten from pdfplumber's
+    reading with tab-separated rows (:mod:`ingest.pdf_tables`), their layout "ruled". What
+    pdfplumber could not read keeps pypdf's text and is named in the warnings."""
     import io
 
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PdfReadError, PyPdfError
 
     if not data.startswith(b"%PDF"):
         raise IngestError(path, "not a PDF file (missing %PDF header)")
@@ -93,32 +142,85 @@ def _read_pdf(path: Path, data: bytes) -> list[str]:
                 raise
             except Exception as exc:  # pypdf raises several types for unsupported crypto
                 raise IngestError(path, f"PDF is encrypted and cannot be opened ({exc})") from exc
-        pages = [page.extract_text() or "" for page in reader.pages]
+        count = len(reader.pages)
+        if count > limits.max_pages:
+            raise IngestError(path, limits.over("number of pages", count, limits.max_pages, "CCHC_MAX_PAGES"))
+        pages: list[str] = []
+        ruled: list[int] = []  # pages that draw straight lines: pdfplumber looks for tables there
+        chars = 0
+        for index, page in enumerate(reader.pages):
+            pages.append(page.extract_text() or "")
+            if may_hold_rulings(page):
+                ruled.append(index)
+            chars += len(pages[-1])
+            if chars > limits.max_chars:  # stop extracting as soon as the text is too long
+                raise IngestError(path, limits.over("text length", chars, limits.max_chars, "CCHC_MAX_CHARS",
+                                                    " characters", at_least=True))
     except IngestError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
         raise IngestError(path, f"PDF cannot be read ({exc})") from exc
     if pages and not any(p.strip() for p in pages):
         raise IngestError(path, "PDF has no text layer (image-only scan); OCR it first")
-    return pages
+    tables = read_table_pages(data, str(path), len(pages), ruled)
+    for index, text in tables.texts.items():
+        pages[index] = text
+    layout: Layout | list[Layout] = "text"
+    if tables.texts:
+        layout = ["ruled" if index in tables.texts else "text" for index in range(len(pages))]
+    return _Extracted(pages, has_pages=True, table_layout=layout, warnings=tables.warnings)
 
 
-def _read_docx(path: Path, data: bytes) -> str:
+def _read_docx(path: Path, data: bytes, limits: IngestLimits) -> str:
     import io
     import zipfile
+    import zlib
 
     try:
+        check_archive(data, limits)  # by the declared sizes, before anything is decompressed
+    except ArchiveRefused as exc:
+        raise IngestError(path, f".docx archive refused: {exc}") from exc
+    try:
         import docx
+        from docx.opc.exceptions import PackageNotFoundError
+        from lxml import etree
     except ImportError as exc:  # pragma: no cover - dependency declared in pyproject
         raise IngestError(path, "python-docx is not installed: pip install python-docx") from exc
     try:
+        # python-docx parses with resolve_entities=False and without XML_PARSE_HUGE: entities are
+        # never expanded (amplification is an error) and depth and text nodes stay bounded
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except etree.XMLSyntaxError as exc:
+        raise IngestError(path, f"corrupt .docx file: {_xml_problem(exc)}") from exc
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, NotImplementedError, zlib.error,
+            EOFError) as exc:
         raise IngestError(path, f"not a valid .docx file ({exc})") from exc
+    if document.element.getroottree().docinfo.internalDTD is not None:
+        raise IngestError(path, "corrupt .docx file: word/document.xml declares a DTD (Word never writes one; "
+                                "its entities are not expanded)")
+    children = len(document.element.body)
+    if children > limits.max_paragraphs:
+        raise IngestError(path, limits.over("number of paragraphs", children, limits.max_paragraphs,
+                                            "CCHC_MAX_PARAGRAPHS"))
     lines: list[str] = []
     for block in _docx_blocks(document):
         lines.append(block)
     return "\n".join(lines)
+
+
+def _xml_problem(exc: Exception) -> str:
+    """lxml's message, said plainly for the kinds of damage hostile files carry."""
+    message = str(exc).split("\n")[0][:200]
+    lowered = message.lower()
+    if "amplification" in lowered or "entity" in lowered:
+        kind = "an entity expansion (billion laughs)"
+    elif "depth" in lowered:
+        kind = "elements nested too deeply"
+    elif "too long" in lowered or "resource limit" in lowered or "huge" in lowered:
+        kind = "a text run too long to read"
+    else:
+        kind = "its XML is cut off or malformed"
+    return f"{kind} (XML error: {message})"
 
 
 def _docx_blocks(document) -> list[str]:

@@ -316,7 +316,7 @@ def _clause_end(folded: str, pos: int) -> int:
     """End of the clause naming a document: the next ';', sentence end or line end."""
     best = len(folded)
     for stop in (";", "\n", ". ", "), "):
-        found = folded.find(stop, pos)
+        found = folded.find(stop, pos, pos + 300 + len(stop))  # bounded: a search to the end made this quadratic
         if found != -1:
             best = min(best, found)
     return min(best, pos + 300)

@@ -9,6 +9,7 @@ from pathlib import Path
 from ingest.clean import Block, clean_pages
 from ingest.facts import extract_facts
 from ingest.labelled_tasks import labelled_tasks
+from ingest.limits import DEFAULT_LIMITS, IngestLimits
 from ingest.loaders import load
 from ingest.metadata import extract_metadata, extract_references
 from ingest.model import Chunk, Document, Task
@@ -30,11 +31,11 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def parse_file(path: Path) -> Document:
-    """Ingest one file; raises :class:`ingest.loaders.IngestError` when it cannot be read."""
+def parse_file(path: Path, limits: IngestLimits = DEFAULT_LIMITS) -> Document:
+    """Ingest one file; raises :class:`ingest.loaders.IngestError` when it cannot be read or is over ``limits``."""
     from ingest import diacritics
 
-    raw = load(Path(path))
+    raw = load(Path(path), limits)
     cleaned = clean_pages(raw.pages, raw.has_pages, raw.table_layout)
     text = cleaned.text
     doc_id = doc_id_for(raw.path)
@@ -55,7 +56,7 @@ def parse_file(path: Path) -> Document:
         doc_id=doc_id, source_path=str(raw.path), source_hash=content_hash(raw.data), text=text,
         metadata=meta, page_spans=cleaned.page_spans, sections=sections, tasks=tasks,
         footnotes=footnotes, facts=facts, references=references, chunks=chunks, ocr_damaged=damaged,
-        warnings=table_warnings(text, cleaned.blocks),
+        warnings=raw.warnings + table_warnings(text, cleaned.blocks),
     )
     if damaged:
         doc.search_text = diacritics.ocr_fold(text)

@@ -8,6 +8,7 @@ manifest whose files all exist.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -15,8 +16,9 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
+from ingest.limits import DEFAULT_LIMITS, IngestLimits
 from ingest.loaders import SUPPORTED_SUFFIXES, IngestError
 from ingest.model import Document
 from ingest.pipeline import PARSER_VERSION, content_hash, doc_id_for, parse_file
@@ -73,6 +75,15 @@ class CorpusStore:
         if not path.exists():
             return {"format": FORMAT_VERSION, "documents": {}}
         return json.loads(path.read_text(encoding="utf-8"))
+
+    def initialised(self) -> bool:
+        """Has this data directory ever held a corpus? A manifest exists, even one emptied by deletes."""
+        return (self.root / MANIFEST).exists()
+
+    def mark_initialised(self) -> None:
+        """Write an empty manifest where there is none, so an emptied corpus stays empty."""
+        if not self.initialised():
+            self._write_manifest({"format": FORMAT_VERSION, "documents": {}})
 
     def doc_ids(self) -> list[str]:
         return sorted(self.manifest()["documents"])
@@ -148,9 +159,14 @@ def discover(paths: Iterable[Path]) -> list[Path]:
     return found
 
 
-def ingest_paths(paths: Iterable[Path], store: CorpusStore, *, prune: bool = False,
-                 progress=None) -> IngestReport:
-    """Ingest files and folders into ``store``; a bad file is reported and skipped."""
+def ingest_paths(paths: Iterable[Path], store: CorpusStore, *, prune: bool = False, progress=None,
+                 limits: IngestLimits = DEFAULT_LIMITS, parse: Callable[[Path], Document] | None = None) -> IngestReport:
+    """Ingest files and folders into ``store``; a bad file is reported and skipped.
+
+    ``parse`` turns one file into a document (default: :func:`ingest.pipeline.parse_file` under
+    ``limits``); the API passes one that runs in a worker process with a time budget.
+    """
+    parse = parse or functools.partial(parse_file, limits=limits)
     report = IngestReport()
     files = discover(paths)
     seen: set[str] = set()
@@ -160,14 +176,23 @@ def ingest_paths(paths: Iterable[Path], store: CorpusStore, *, prune: bool = Fal
         try:
             if not path.exists():
                 raise IngestError(path, "no such file")
-            data_hash = content_hash(path.read_bytes()) if path.is_file() else None
+            small = path.is_file() and path.stat().st_size <= limits.max_file_bytes  # larger ones are refused unread
+            data_hash = content_hash(path.read_bytes()) if small else None
             if data_hash and store.hash_of(doc_id) == data_hash:
                 report.unchanged.append(doc_id)
                 continue
-            doc = parse_file(path)
+            doc = parse(path)
         except IngestError as exc:
             logger.warning("could not ingest %s: %s", path, exc.reason)
             report.failures.append((str(path), exc.reason))
+            continue
+        except OSError as exc:
+            logger.warning("could not ingest %s: %s", path, exc)
+            report.failures.append((str(path), f"cannot read file ({exc.strerror or exc})"))
+            continue
+        except Exception as exc:  # noqa: BLE001 - a parser bug on one file must not stop the others
+            logger.warning("could not ingest %s: parser error", path, exc_info=True)
+            report.failures.append((str(path), f"the parser failed on this file ({type(exc).__name__}: {exc})"))
             continue
         finally:
             if progress is not None:

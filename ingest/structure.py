@@ -8,6 +8,7 @@ is a verbatim span of the cleaned text and knows its section path, task id and p
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from ingest.clean import Block, is_heading_like
@@ -117,13 +118,22 @@ def find_footnotes(blocks: list[Block], text: str) -> list[Footnote]:
         if match:
             mark = match.group(1).translate(_SUPERSCRIPT)
             notes.append(Footnote(mark=mark, text=block.text, start=block.start, end=block.end))
-    bodies = {(n.start, n.end) for n in notes}
+    # Bodies are disjoint block spans in text order: a bisection finds the one a mark may be in, and
+    # the marks of one superscript are searched once (a scan per note over every body was cubic).
+    body_starts = [n.start for n in notes]
+    refs_of: dict[str, list[int]] = {}
     for note in notes:
         sup = note.text[: len(note.text) - len(note.text.lstrip("¹²³⁴⁵⁶⁷⁸⁹⁰"))]
-        for match in re.finditer(re.escape(sup) + r"(?![¹²³⁴⁵⁶⁷⁸⁹⁰])", text):
-            if not any(s <= match.start() < e for s, e in bodies):
-                note.ref_offsets.append(match.start())
+        if sup not in refs_of:
+            refs_of[sup] = [match.start() for match in re.finditer(re.escape(sup) + r"(?![¹²³⁴⁵⁶⁷⁸⁹⁰])", text)
+                            if not _in_body(match.start(), body_starts, notes)]
+        note.ref_offsets.extend(refs_of[sup])
     return notes
+
+
+def _in_body(offset: int, body_starts: list[int], notes: list[Footnote]) -> bool:
+    index = bisect_right(body_starts, offset) - 1
+    return index >= 0 and offset < notes[index].end
 
 
 _LABEL_ONLY_RE = re.compile(r"^(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2})*|[a-zđ]|\+|-)\.?\)?$")

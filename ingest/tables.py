@@ -12,7 +12,8 @@ reader does the rest for all of them:
 * **short rows**: the web crawl drops vertically merged cells, so a row with fewer cells than
   the header is aligned to columns by what each cell holds (a unit, a time, a number, prose);
 * **continuations**: PDF text repeats the header after a page break and continues a row under
-  it with an empty first cell; those fragments are merged cell by cell into the row above;
+  it with an empty first cell; those fragments are merged cell by cell into the row above (in a
+  ruled table read cell by cell, only the first row of a page can continue one);
 * rows of tables that are not task tables stay rows, labelled by their header for search.
 """
 
@@ -41,10 +42,11 @@ from ingest.lexicon import (
 from ingest.model import Task
 from ingest.text import fold, has_diacritics, join_fragments
 
-Layout = Literal["text", "crawl", "grid"]
+Layout = Literal["text", "ruled", "crawl", "grid"]
 """How a table reached us: ``text`` = tab-separated PDF/plain text (rows may continue across
-pages), ``crawl`` = the web crawl's one-cell-per-line Markdown (merged cells dropped),
-``grid`` = pipe rows or .docx (every cell in its column)."""
+pages), ``ruled`` = a PDF's ruled table read cell by cell (every line is a row of the grid; a row
+may continue across pages), ``crawl`` = the web crawl's one-cell-per-line Markdown (merged cells
+dropped), ``grid`` = pipe rows or .docx (every cell in its column)."""
 
 FIELD_ROLES = ("content", "lead", "cooperating", "deadline", "product")
 _SIDE_ROLES = ("lead", "cooperating", "deadline", "product")
@@ -162,6 +164,7 @@ class _State:
     ordinal: int = 0  # records of the current group, for tables without a number column
     sub_rows: int = 0  # unnumbered rows under the current record
     after_header: bool = False
+    page: int | None = None  # page of the table's previous line
 
 
 def parse_table(lines: list[tuple[str, int | None]], layout: Layout = "text") -> list[TableRow]:
@@ -178,16 +181,18 @@ def parse_table(lines: list[tuple[str, int | None]], layout: Layout = "text") ->
             key = fold("\t".join(cells))
             if key == state.header_key:
                 state.after_header = True
+                state.page = page
                 continue  # the header repeated after a page break
-            state = _State(header=header, header_key=key, after_header=True)
+            state = _State(header=header, header_key=key, after_header=True, page=page)
             rows.append(TableRow("table_header", cells, page, roles=header.roles))
             continue
         if header is not None and position == 0:
-            state = _State(header=header)  # a data table: its first row labels the others
+            state = _State(header=header, page=page)  # a data table: its first row labels the others
             rows.append(TableRow("table_row", cells, page))
             continue
         rows.append(_read_row(cells, page, state, layout))
         state.after_header = state.after_header and rows[-1].kind == "table_header"
+        state.page = page
     return [r for r in rows if r.kind != "merged"]
 
 
@@ -264,7 +269,11 @@ def _is_sub_header(filled: list[tuple[int, str]]) -> bool:
 
 def _continues(cells: list[str], page: int | None, state: _State, layout: Layout) -> bool:
     """An empty first cell continues the row above only in page-broken text: after a page
-    change or a repeated header, or when the fragment opens in lower case mid-sentence."""
+    change or a repeated header, or when the fragment opens in lower case mid-sentence. In a
+    ruled table every line is a row of the grid, so only the first row of a page continues one
+    (an empty number cell elsewhere is merged over sub-rows: "a) …", "b) …")."""
+    if layout == "ruled":
+        return state.after_header or state.page != page
     if layout != "text":
         return False
     current = state.current

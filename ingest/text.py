@@ -84,6 +84,15 @@ def fold_aligned(text: str) -> str:
 _CODE_TAIL_RE = re.compile(r"[0-9A-Za-zÀ-ỹĐđ]-$")
 
 
+def ends_with_code_tail(text: str) -> bool:
+    """``text`` ends with a letter or digit and '-' (``29/KH-``), looking only at its last characters.
+
+    Same answer as searching the whole string (a match of ``X-$`` ends at most one newline before
+    the end), but constant time: a search over a growing paragraph made re-joining quadratic.
+    """
+    return _CODE_TAIL_RE.search(text[-3:]) is not None
+
+
 def join_fragments(left: str, right: str) -> str:
     """Join two pieces of one sentence; a code split after '-' (29/KH- | UBND) gets no space."""
     left, right = left.strip(), right.strip()
@@ -91,7 +100,7 @@ def join_fragments(left: str, right: str) -> str:
         return right
     if not right:
         return left
-    if _CODE_TAIL_RE.search(left) and (right[:1].isupper() or right[:1].isdigit()):
+    if ends_with_code_tail(left) and (right[:1].isupper() or right[:1].isdigit()):
         return left + right
     return left + " " + right
 

@@ -61,6 +61,18 @@ async def chat(body: ChatRequest, request: Request, backend: BackendDep, setting
     return await _answer(request, body, backend, settings.max_question_chars)
 
 
+# One event of the stream (OpenAPI 3.1: the schema of a text/event-stream describes each event).
+SSE_EVENT_SCHEMA = {
+    "type": "object",
+    "required": ["event", "data"],
+    "properties": {
+        "event": {"type": "string", "enum": ["token", "citations", "done"]},
+        "data": {"type": "string", "contentMediaType": "application/json",
+                 "description": "JSON: {text} for token, a list of citations, or the Answer for done"},
+    },
+}
+
+
 def split_tokens(text: str) -> list[str]:
     """Words with their trailing white space; joined they give back ``text`` exactly."""
     return re.findall(r"\s+|\S+\s*", text) if text else []
@@ -84,7 +96,7 @@ async def answer_events(answer: Answer, delay_s: float = 0.0) -> AsyncIterator[s
     responses={
         200: {
             "description": "server-sent events: `token` ({text}) …, then `citations` (list), then `done` (the Answer)",
-            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+            "content": {"text/event-stream": {"schema": SSE_EVENT_SCHEMA}},
         },
         **_ERRORS,
     },

@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import logging
 import pathlib
 import re
 import shutil
 import tempfile
+import threading
 import unicodedata
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+import anyio
+import anyio.from_thread
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 from starlette.datastructures import UploadFile
 
+from api.backend import Backend
 from api.deps import BackendDep, SettingsDep, require_admin, run_admin, run_cpu
 from api.messages import MSG
 from api.models import Deleted, DocumentText, error_responses
-from assistant.schema import DocumentDetail, DocumentInfo
+from assistant.schema import DocumentDetail, DocumentInfo, UploadedDocument
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 
@@ -86,6 +93,8 @@ def _check_content(head: bytes, ext: str) -> bool:
         return head.lstrip()[:5] == b"%PDF-"
     if ext == ".docx":
         return head[:4] == b"PK\x03\x04"
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 text with its byte-order mark (it holds NULs)
+        return True
     if b"\x00" in head:  # txt / md: text, not binary
         return False
     try:
@@ -114,13 +123,23 @@ _UPLOAD_BODY = {
 @router.post(
     "",
     status_code=201,
-    response_model=DocumentInfo,
-    responses=error_responses(401, 403, 413, 415, 422, 429, 500, 503),
+    response_model=UploadedDocument,
+    responses={
+        200: {"model": UploadedDocument, "description": "a plan of the same id was replaced, or the same file was "
+                                                        "already there (`status` says which)"},
+        201: {"description": "a new plan (`status`: added)"},
+        **error_responses(401, 403, 413, 415, 422, 429, 500, 503),
+    },
     openapi_extra=_UPLOAD_BODY,
     dependencies=[Depends(require_admin)],
 )
-async def upload_document(request: Request, backend: BackendDep, settings: SettingsDep) -> DocumentInfo:
-    """Admin (``X-API-Key``): ingest a plan (multipart field ``file``); answering goes on meanwhile."""
+async def upload_document(request: Request, response: Response, backend: BackendDep,
+                          settings: SettingsDep) -> UploadedDocument:
+    """Admin (``X-API-Key``): ingest a plan (multipart field ``file``); answering goes on meanwhile.
+
+    201 for a new plan, 200 when it replaced a plan of the same id or was already there. The file
+    is parsed in a worker process within ``CCHC_PARSE_TIMEOUT_SECONDS``, stopped if the client leaves.
+    """
     # The form is read here, after the key was checked, not before it as a File() parameter would be.
     async with request.form(max_files=1, max_fields=10) as form:
         upload = form.get("file")
@@ -146,11 +165,29 @@ async def upload_document(request: Request, backend: BackendDep, settings: Setti
             if not _check_content(head, ext):
                 raise HTTPException(415, MSG["upload_content"].format(ext=ext.lstrip(".").upper()))
             try:
-                return await run_admin(request, backend.add_document, path)
+                result = await _add_while_connected(request, backend, path, settings.parse_timeout_seconds)
             except ValueError as exc:
                 raise HTTPException(422, MSG["upload_failed"].format(reason=str(exc) or ext)) from None
+            if result.status != "added":
+                response.status_code = 200
+            return result
         finally:
             shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+async def _add_while_connected(request: Request, backend: Backend, path: pathlib.Path, timeout: float) -> UploadedDocument:
+    """Ingest in the admin lane; the backend's ``cancelled()`` asks the event loop whether the client
+    is still there, so a parse is stopped when its client goes away."""
+    reported = threading.Event()
+
+    def client_gone() -> bool:  # called from the admin thread, while the parse runs
+        gone = anyio.from_thread.run(request.is_disconnected)
+        if gone and not reported.is_set():
+            reported.set()
+            log.info("upload abandoned by the client: parsing stopped", extra={"file": path.name})
+        return gone
+
+    return await run_admin(request, backend.add_document, path, timeout=timeout, cancelled=client_gone)
 
 
 @router.delete(

@@ -115,10 +115,24 @@
     return svg;
   }
 
+  // A constructed style sheet where the browser has them, so a page whose Content-Security-Policy
+  // forbids inline styles (style-src 'self', like this service's own pages) still styles the widget;
+  // a <style> element otherwise.
+  function addStyles(target) {
+    if (target !== host && "adoptedStyleSheets" in target && typeof CSSStyleSheet === "function") {
+      try {
+        var sheet = new CSSStyleSheet();
+        sheet.replaceSync(CSS);
+        target.adoptedStyleSheets = [sheet];
+        return;
+      } catch (e) { /* an older engine: fall back to a <style> element */ }
+    }
+    target.appendChild(el("style", { text: CSS }));
+  }
+
   // ---- DOM -------------------------------------------------------------------------
   var host = el("div", { id: "cchc-chat-widget" });
   var shadow = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
-  var style = el("style", { text: CSS });
   var root = el("div", { className: "root" });
 
   var launcher = el("button", {
@@ -145,7 +159,7 @@
   ]);
   root.appendChild(launcher);
   root.appendChild(panel);
-  shadow.appendChild(style);
+  addStyles(shadow);
   shadow.appendChild(root);
 
   function mount() { document.body.appendChild(host); }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pathlib
 import threading
 import time
+from collections.abc import Callable
 
 from assistant.deadlines import deadline_matches
 from assistant.schema import (
@@ -16,6 +17,7 @@ from assistant.schema import (
     SectionInfo,
     TaskInfo,
     Turn,
+    UploadedDocument,
 )
 
 DOC_A = "002_715e714f03913b35"
@@ -184,17 +186,20 @@ class FakeBackend:
             out.append(task)
         return out
 
-    def add_document(self, path: pathlib.Path) -> DocumentInfo:
+    def add_document(self, path: pathlib.Path, *, timeout: float | None = None,
+                     cancelled: Callable[[], bool] | None = None) -> UploadedDocument:
         data = path.read_bytes()
         if b"UNREADABLE" in data:
             raise ValueError("tệp không có lớp chữ (cần OCR)")
         doc_id = path.stem
         text = data.decode("utf-8", errors="replace") if path.suffix in (".txt", ".md") else "(binary)"
         with self._lock:
+            before = self._texts.get(doc_id)
+            status = "added" if doc_id not in self._docs else "unchanged" if before == text else "replaced"
             self._texts[doc_id] = text
             self._docs[doc_id] = DocumentInfo(doc_id=doc_id, title=path.name, chunks=1)
             self.calls.append(("add_document", path.name))
-        return self._docs[doc_id]
+        return UploadedDocument(**self._docs[doc_id].model_dump(), status=status)
 
     def delete_document(self, doc_id: str) -> bool:
         with self._lock:

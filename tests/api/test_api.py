@@ -445,10 +445,10 @@ def test_chat_keeps_answering_during_upload(make_client) -> None:
     started, release = threading.Event(), threading.Event()
 
     class SlowIngest(FakeBackend):
-        def add_document(self, path):
+        def add_document(self, path, **kwargs):
             started.set()
             release.wait(10)
-            return super().add_document(path)
+            return super().add_document(path, **kwargs)
 
     client = make_client(SlowIngest())
     result: dict[str, int] = {}

@@ -182,3 +182,28 @@ def test_fold_is_the_reference_fold() -> None:
 
 def test_record_helper_roundtrip() -> None:
     assert record("q1", answer="x")["answer"] == "x"
+
+
+def test_calibration_figures_of_a_run():
+    from eval.calibration import calibration
+    from eval.questions import parse_questions
+
+    lines = [
+        '{"id": "a", "question": "q", "lang": "vi", "kind": "fact", "answerable": true, "doc": "d", '
+        '"expect_all": ["x"], "expect_any": [], "gold_quote": ["x"]}',
+        '{"id": "b", "question": "q", "lang": "vi", "kind": "fact", "answerable": true, "doc": "d", '
+        '"expect_all": ["y"], "expect_any": [], "gold_quote": ["y"]}',
+        '{"id": "c", "question": "q", "lang": "vi", "kind": "unanswerable", "answerable": false, "doc": null, '
+        '"expect_all": [], "expect_any": [], "gold_quote": []}',
+    ]
+    qs = parse_questions(lines)
+    records = {
+        "a": {"id": "a", "answer": "x", "abstained": False, "citations": [{"doc_id": "d", "quote": "x"}]},
+        "b": {"id": "b", "answer": "z", "abstained": False, "citations": [{"doc_id": "d", "quote": "z"}]},
+        "c": {"id": "c", "answer": "", "abstained": True, "citations": []},
+    }
+    cal = calibration(qs, records, {"a": 0.9, "b": 0.3})
+    assert cal.n_answered == 2
+    assert cal.ece == round((abs(0.9 - 1) + abs(0.3 - 0)) / 2, 4)
+    at_half = next(p for p in cal.curve if p["threshold"] == 0.5)
+    assert (at_half["right"], at_half["confidently_wrong"], at_half["abstained"]) == (2, 0, 2)

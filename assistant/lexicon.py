@@ -1,0 +1,227 @@
+"""Every word and phrase by which the assistant reads a question, in one place (data, no logic).
+
+Cues are matched on the accent-folded question (``ingest.text.fold``) at word boundaries, so
+"ai chu tri" and "Ai chủ trì" read the same. To teach the assistant a new question form, add its
+words here: the frame (``assistant/query.py``) and the answer paths only read these names.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ingest.text import fold
+
+# -- from query -------------------------------------------------------------------------------------
+TASK_REF_RE = re.compile(
+    r"(?:(?:nhiem vu|task|muc|nv|hang|dong|row|item)\s*(?:so\s*)?)?\b([ivx]{1,5})\s*[.\-]\s*(\d{1,2})\b(?![./]\d)"
+)
+# "nhiệm vụ 2 mục II", "nhiệm vụ số 3 thuộc phần B", "task 2 in section II": a row named by number and group
+GROUPED_REF_RE = re.compile(
+    r"\b(?:nhiem vu|nv|hang|dong|muc|task|row|item|thu tuc|chi tieu)\s*(?:so\s*)?(\d{1,2}(?:\.\d{1,2})?)\s*,?\s*"
+    r"(?:thuoc|cua|trong|o|tai|in|of|under)?\s*(?:muc|phan|nhom|group|section|part)\s+([ivx]{1,5}|[a-d])\b")
+# "bước 6", "step 6": a step of a procedure table
+STEP_REF_RE = re.compile(r"\b(?:buoc|step)\s*(?:so\s*)?(\d{1,2})\b")
+EN_WORDS = {"the", "is", "who", "what", "which", "when", "how", "task", "does", "for", "of", "and", "plan", "its", "are", "by"}
+TIME_RE = re.compile(
+    r"(quy\s+[iv]{1,3}(?:\s*/\s*\d{4})?|\b6 thang\b|sau thang|giai doan\s*\d{4}\s*[-–]\s*\d{4}|nam\s+\d{4}|"
+    r"\d{1,2}/\d{1,2}(?:/\d{4})?)"
+)
+FIELD_CUES: dict[str, tuple[str, ...]] = {
+    "lead": ("chu tri", "ai phu trach", "don vi nao", "co quan nao", "ai thuc hien", "who leads", "who is responsible",
+             "phong nao", "bo phan nao", "who carries out", "who performs", "carried out by", "which body", "which unit",
+             "lead unit", "responsible", "in charge", "ai lam", "do ai", "ai ", "lead", "leads", "leading"),
+    "cooperating": ("phoi hop", "cooperat", "support", "ho tro"),
+    "product": ("san pham", "product", "output", "deliverable", "ket qua dau ra", "bieu mau", "mau nao", "mau so",
+                "dung mau", "ket qua la gi", "form", "which form"),
+    "deadline": ("khi nao", "thoi gian", "thoi han", "han chot", "bao gio", "when", "deadline", "timeline", "due",
+                 "hoan thanh", "phai xong", "truoc ngay", "ngay nao", "tien do", "bao lau", "may ngay", "bao nhieu ngay",
+                 "how long", "how many days", "time limit"),
+    "content": ("noi dung", "la gi", "what is task", "gom nhung gi", "lam gi"),
+}
+INTENT_CUES: dict[str, tuple[str, ...]] = {
+    "signer": ("ai ky", "nguoi ky", "ky ke hoach", "ky van ban", "signed", "signer", "who signed", "ky ban hanh", "do ai ky",
+               "ky quyet dinh", "ky nghi quyet",
+               "sign", "signs", "chuc danh cua nguoi ky", "chuc danh nguoi ky", "chuc vu nguoi ky", "in what capacity",
+               "ky voi tu cach"),
+    "number": ("so hieu", "so ky hieu", "ky hieu", "so van ban", "document number", "so bao nhieu", "mang so",
+               "reference number"),
+    "issuer": ("ai ban hanh", "co quan nao ban hanh", "don vi nao ban hanh", "who issued", "issued by",
+               "cua co quan nao", "cua don vi nao", "kem theo ke hoach cua", "which agency", "which body"),
+    "date": ("ngay ban hanh", "ban hanh ngay", "ngay nao ban hanh", "date of", "ky ngay", "ngay ky", "when was",
+             "ban hanh ngay nao", "ban hanh khi nao", "on what date", "issued on"),
+    "proposal": ("theo de nghi", "de nghi cua", "xet de nghi", "to trinh", "at whose proposal", "proposal of",
+                 "proposed by", "on the proposal", "whose proposal"),
+    "effective": ("co hieu luc", "hieu luc tu", "hieu luc ke tu", "hieu luc thi hanh", "hieu luc khi nao",
+                  "hieu luc tu ngay nao", "take effect", "takes effect", "took effect", "effective from", "effective date",
+                  "in force", "come into force", "comes into force"),
+    "recipients": ("noi nhan", "gui den nhung", "recipients", "sent to whom"),
+    "references": ("can cu", "thuc hien theo", "theo nhung", "based on", "implements", "tham chieu", "trien khai theo",
+                   "de thuc hien", "thay the", "replace", "replaces", "replaced"),
+    "duty": ("lam gi", "nhiem vu gi", "trach nhiem", "co nhiem vu", "duties", "duty", "responsibilit", "what does",
+             "phu trach gi", "giao nhiem vu"),
+    "target": ("bao nhieu", "ty le", "chi tieu", "muc tieu", "phan tram", "how many", "how much", "target",
+               "percentage", "percent", "dat muc"),
+    "deadline": FIELD_CUES["deadline"] + ("gui truoc", "cham nhat", "dinh ky"),
+    "followup": ("thi sao", "con ", "what about", "and task", "how about"),
+}
+DOC_KINDS = {
+    "quyet dinh": "Quyết định", "ke hoach": "Kế hoạch", "nghi quyet": "Nghị quyết", "chi thi": "Chỉ thị",
+    "nghi dinh": "Nghị định", "thong tu": "Thông tư", "luat": "Luật", "ket luan": "Kết luận", "cong van": "Công văn",
+    "decision": "Quyết định", "resolution": "Nghị quyết", "directive": "Chỉ thị", "decree": "Nghị định",
+    "plan": "Kế hoạch", "plans": "Kế hoạch",
+}
+# English domain terms → folded Vietnamese, so BM25 can match an English question.
+GLOSSARY: dict[str, str] = {
+    "administrative reform": "cai cach hanh chinh", "administrative procedure": "thu tuc hanh chinh",
+    "satisfaction": "hai long", "satisfied": "hai long", "target": "chi tieu muc tieu", "report": "bao cao",
+    "reports": "bao cao", "quarter": "quy", "budget": "ngan sach kinh phi", "funding": "kinh phi nguon",
+    "fund": "kinh phi", "sign": "ky", "signed": "ky", "propaganda": "tuyen truyen", "communication": "tuyen truyen",
+    "public service": "dich vu cong", "online": "truc tuyen", "digital": "so dien tu", "government": "chinh quyen chinh phu",
+    "inspect": "kiem tra", "civil servant": "cong chuc", "civil servants": "cong chuc",
+    "training": "dao tao boi duong", "recruitment": "tuyen dung", "job position": "vi tri viec lam",
+    "organizational": "to chuc bo may", "finance": "tai chinh", "public assets": "tai san cong",
+    "business": "doanh nghiep", "enterprise": "doanh nghiep", "citizens": "nguoi dan", "people": "nguoi dan",
+    "plan": "ke hoach", "task": "nhiem vu", "responsible": "chu tri trach nhiem",
+    "lead": "chu tri", "cooperate": "phoi hop", "product": "san pham", "commune": "xa", "department": "so phong",
+    "office": "van phong", "center": "trung tam", "centre": "trung tam", "border gate": "cua khau",
+    "economic zone": "khu kinh te", "management board": "ban quan ly", "home affairs": "noi vu",
+    "foreign affairs": "ngoai vu", "percent": "%", "rate": "ty le", "documents": "van ban", "feedback": "phan anh kien nghi",
+    "dialogue": "doi thoai", "conference": "hoi nghi", "state budget": "ngan sach nha nuoc",
+    "platform": "nen tang", "platforms": "nen tang", "shared": "dung chung", "share": "ty le", "use": "su dung",
+    "put into use": "dua vao su dung", "network": "mang", "mobile": "vien thong di dong", "telecommunication": "vien thong",
+    "develop": "phat trien", "development": "phat trien", "e-government": "chinh quyen dien tu",
+    "digital government": "chinh quyen so", "digital transformation": "chuyen doi so", "focal point": "dau moi",
+    "advise": "tham muu", "advises": "tham muu", "leaders": "lanh dao", "leadership": "lanh dao",
+    "implementation": "trien khai thuc hien", "implement": "trien khai thuc hien", "replace": "thay the",
+    "replaced": "thay the", "replaces": "thay the", "earlier": "truoc", "previous": "truoc",
+    "department of foreign affairs": "so ngoai vu", "department of home affairs": "so noi vu",
+    "home affairs department": "so noi vu", "foreign affairs department": "so ngoai vu",
+    "border economic zone": "khu kinh te cua khau", "people's committee": "uy ban nhan dan ubnd",
+    "monitor": "theo doi", "monitoring": "theo doi", "supervise": "giam sat", "urge": "don doc",
+    "guide": "huong dan", "check": "kiem tra", "review": "ra soat", "legal documents": "van ban quy pham phap luat",
+    "legal": "phap luat", "law": "luat phap luat", "procedures": "thu tuc", "procedure": "thu tuc",
+    "internal": "noi bo", "records": "ho so", "dossiers": "ho so", "digitization": "so hoa", "digitisation": "so hoa",
+    "data": "du lieu", "reuse": "tai su dung", "exploitation": "khai thac", "payment": "thanh toan",
+    "job positions": "vi tri viec lam", "staff": "bien che can bo", "payroll": "bien che", "university": "dai hoc",
+    "degree": "trinh do", "officials": "can bo cong chuc", "public employees": "vien chuc", "index": "chi so",
+    "score": "chi so diem", "ranking": "xep hang", "competition": "cuoc thi", "initiative": "sang kien",
+    "initiatives": "sang kien", "social media": "mang xa hoi", "website": "trang thong tin dien tu",
+    "portal": "cong thong tin", "quarterly": "hang quy", "annual": "hang nam", "annually": "hang nam",
+    "six-month": "6 thang", "half-year": "6 thang", "deadline": "thoi han truoc ngay", "submit": "gui",
+    "sent": "gui", "send": "gui", "before": "truoc ngay", "within": "trong vong cham nhat", "days": "ngay",
+    "inventory": "kiem ke", "assets": "tai san", "public investment": "dau tu cong", "disbursement": "giai ngan",
+    "disburse": "giai ngan", "capital": "von", "audit": "kiem toan", "inspection": "thanh tra kiem tra",
+    "one-stop": "mot cua", "one stop": "mot cua", "reception": "tiep nhan", "handling": "giai quyet xu ly",
+    "complaints": "phan anh kien nghi", "petitions": "phan anh kien nghi", "security": "an toan an ninh",
+    "information": "thong tin", "technology": "cong nghe", "artificial intelligence": "tri tue nhan tao",
+    "virtual assistant": "tro ly ao", "villages": "thon", "residential groups": "to dan pho",
+    "merger": "sap nhap", "merge": "sap nhap", "streamline": "tinh gon", "apparatus": "bo may",
+    "culture": "van hoa", "society": "xa hoi", "economy": "kinh te", "finance office": "phong kinh te",
+}
+
+# -- from answer_type -------------------------------------------------------------------------------
+PERCENT_RE = re.compile(r"\d+(?:[.,]\d+)?\s*%")
+DATE_RE = re.compile(
+    r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\bquý\s+[IV]+\b|\bquy\s+[iv]+\b|\btháng\s+\d{1,2}\b|\bthang\s+\d{1,2}\b|"
+    r"\bnăm\s+\d{4}\b|\bnam\s+\d{4}\b|\b\d{4}\s*[-–—]\s*\d{4}\b|thường xuyên|thuong xuyen|hằng năm|hàng năm|hang nam|"
+    r"hàng quý|hang quy|định kỳ|dinh ky|chậm nhất|cham nhat|trước ngày|truoc ngay|\b\d+\s*(?:ngày|ngay)\b",
+    re.IGNORECASE,
+)
+DOCNUM_RE = re.compile(r"\d+(?:/\d{4})?/[A-ZĐa-zđ][A-Za-zĐđ\-]+|\d+-[A-Z]+/[A-Z]+|/[A-Z]{2,}-[A-Za-z]+")
+NAMED_DOC_RE = re.compile(r"\b(?:Luật|Luat|Bộ luật|Nghị định|Chương trình|Đề án|De an)\s+[A-ZĐÀÁẢÃẠÂĂÔƠƯÉÈÊÍÌÓÒÚÙÝ]")
+DAY_CUES = ("ngay nao", "ngay may", "what date", "which date", "which day")
+DAY_RE = re.compile(r"\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|\bngày\s+\d{1,2}\b|\bngay\s+\d{1,2}\b|\b\d+\s*(?:ngày|ngay)\b",
+                     re.IGNORECASE)
+PERSON_CUES = ("ten la gi", "la ai", "ho ten", "ho va ten", "who is", "ten gi", "ten cua")
+DATE_CUES = ("ngay nao", "khi nao", "bao gio", "luc nao", "thang nao", "nam nao", "thoi han nao", "when", "what date",
+             "giai doan nao", "thoi diem nao", "han nao")
+QUANTITY_CUES = ("bao nhieu", "so luong", "how many", "how much", "may lan", "thu may", "so may")
+AMOUNT_CUES = ("bao nhieu tien", "so tien", "tong kinh phi", "kinh phi bao nhieu", "muc chi", "muc phat", "phat bao nhieu",
+               "tong von", "total budget", "how much money", "in vnd", "amount of money", "how much funding", "fine of")
+MONEY_RE = re.compile(r"\d[\d.,]*\s*(?:đồng|đ\b|triệu|tỷ|nghìn|ngàn|vnđ|vnd|dong\b|trieu|ty\b)", re.IGNORECASE)
+PERCENT_CUES = ("ty le", "phan tram", "percent", "percentage", "%", "what share")
+COUNTED_RE = re.compile(r"\b(?:bao nhieu|how many|so luong)\s+([a-z]+(?:\s[a-z]+)?)")
+NOT_NOUNS = {"phan", "tram", "la", "thi", "va", "nam", "the", "of", "do", "are", "is", "duoc", "lan"}
+
+# -- from evidence ----------------------------------------------------------------------------------
+QUESTION_WORDS = frozenset(
+    """ai gi nao bao nhieu khi sao the nhu the nao la co khong duoc cua va cac nhung mot trong cho voi ve theo tai
+    tu nay do de thi phai can hay hoac ra vao len den tren duoi boi ma neu nen da se dang nhe a
+    what who which when how is are the of for to in on and or by does do its it be was with about task plan
+    xin cho biet hoi may cu the hien nay nhu the nao please tell me""".split()
+)
+# Phrasing of questions, with diacritics (folded forms would also drop "đạt", "phần" of the text).
+QUESTION_WORDS_ACCENTED = frozenset("phần trăm đặt hướng tới cần những nào gì làm bao nhiêu mấy hạn cuối".split())
+# The domain's own words, shared by every plan of administrative reform: they neither identify evidence nor
+# prove it answers (a year every document names is found from the corpus, in evidence.TermWeights.common).
+# (Single syllables, as the segmenter leaves them when it does not join them into a compound.)
+DOMAIN_COMMON = frozenset("ke hoach cchc cai cach hanh chinh nam nhiem vu".split())
+# Words that plans and askers use for the same bound ("tối thiểu 85%" asked, "ít nhất 85%" written).
+SYNONYM_GROUPS = (("tối thiểu", "ít nhất"), ("tối đa", "nhiều nhất", "không quá"))
+
+# -- from extractive --------------------------------------------------------------------------------
+# "Quyết định nào …", "văn bản số mấy", "which decision": the answer is a document number
+# ("cơ quan nào" is not: it asks for a body)
+ASKS_FOR_DOCUMENT = re.compile(
+    r"\b(?:quyet dinh|ke hoach|van ban|chi thi|nghi quyet|nghi dinh|thong tu|cong van)\s+(?:so\s+)?(?:nao|may)\b"
+    r"|\bwhich\s+(?:decision|plan|document|directive|resolution|decree|circular)\b")
+
+# -- from fact_answer -------------------------------------------------------------------------------
+UNIT_GENERIC = {"xa", "phong", "so", "cac", "va", "thuoc", "ubnd", "don", "vi", "cua", "ban"}
+# The parts of a document's identity a metadata answer gives, in the order it gives them
+META_ORDER = ("number", "date", "issuer", "signer", "proposal", "effective", "recipients")
+MISSING_VI = {"number": "số hiệu", "date": "ngày ban hành", "issuer": "cơ quan ban hành", "signer": "người ký",
+               "proposal": "cơ quan đề nghị", "effective": "thời điểm có hiệu lực", "recipients": "nơi nhận"}
+MISSING_EN = {"number": "its number", "date": "its date", "issuer": "its issuer", "signer": "who signed it",
+               "proposal": "whose proposal it answers", "effective": "when it takes effect", "recipients": "its recipients"}
+ROLE_WORDS = ("TRUONG", "CHU TICH", "GIAM DOC", "PHO", "KT.", "TM.", "TL.", "Q.", "CHANH", "BI THU", "THU TRUONG")
+ISSUER_CUES = {"thu tuong": ("ttg",), "chinh phu": ("cp", "ttg"), "ubnd tinh": ("ubnd",), "uy ban nhan dan tinh": ("ubnd",),
+                "tinh uy": ("tu",), "bo chinh tri": ("tw",), "trung uong": ("tw",), "hdnd": ("hdnd",), "quoc hoi": ("qh",)}
+KIND_WORDS = "ke hoach|quyet dinh|nghi quyet|chi thi|nghi dinh|thong tu|luat|ket luan|cong van|van ban"
+
+# -- from task_answer -------------------------------------------------------------------------------
+FIELD_LABELS_VI = {"lead": "Chủ trì", "cooperating": "Phối hợp", "product": "Sản phẩm", "deadline": "Thời gian thực hiện"}
+FIELD_LABELS_EN = {"lead": "Lead unit (chủ trì)", "cooperating": "Cooperating units (phối hợp)",
+                   "product": "Product (sản phẩm)", "deadline": "Timeline (thời gian thực hiện)"}
+FIELD_ORDER = ["lead", "deadline", "product", "cooperating"]
+RECORD_NOUN = {"task": ("Nhiệm vụ", "Task"), "procedure": ("Thủ tục", "Procedure"), "target": ("Chỉ tiêu", "Target"),
+                "step": ("", "")}
+GENERIC_LABEL_WORDS = {"ten", "cua", "cac", "va", "theo", "quy", "dinh", "thuc", "hien", "tthc", "thu", "tuc", "hanh",
+                        "chinh", "noi", "dung", "ban", "nay"}
+# A question that asks for the items of a list ("có những hình thức nào", "gồm những gì", "which … are"):
+# the answer is the whole list under its lead-in, not its first item
+LIST_QUESTION_RE = re.compile(
+    r"\b(?:nhung|cac)\s+(?:\w+\s+){0,4}?nao\b|\bgom nhung\b|\bbao gom\b|\bgom nhung gi\b|\bliet ke\b"
+    r"|\bnhung gi\b|\bwhat are\b|\blist\b|\bwhich\s+(?:\w+\s+){0,3}?(?:are|include|includes)\b")
+# Lines that are items of a list: "- …", "+ …", "• …", "a) …", "1. …", "1) …"
+LIST_ITEM_RE = re.compile(r"^\s*(?:[-+•–]\s|[a-zđ]\)\s|\d{1,2}[.)]\s)")
+LIST_CUES = ("nhung nhiem vu nao", "cac nhiem vu nao", "nhiem vu nao", "which tasks", "what tasks", "liet ke nhiem vu",
+              "cac nhiem vu")
+# Words every task-field question uses; they are credited to every task alike.
+FIELD_WORDS = ("nhiệm vụ cơ quan đơn vị nào ai chủ trì phối hợp thực hiện thời gian thời hạn hoàn thành sản phẩm "
+                "kết quả khi nào bao giờ là gì và những do được giao bước mất bao lâu mấy ngày bao nhiêu biểu mẫu dùng "
+                # and the words that point at a plan or its appendix
+                "theo phụ lục danh mục kèm theo ban hành quyết định kế hoạch thủ tướng chính phủ ủy ban nhân dân "
+                "ubnd tỉnh thành phố bộ sở của")
+EXPLICIT_FIELD = re.compile(r"\b(?:chu tri|phoi hop|phu trach|san pham|thoi gian|thoi han|han chot|khi nao|bao gio"
+                             r"|thuc hien|bao lau|may ngay|bao nhieu ngay|bieu mau|mau so|ket qua"
+                             r"|lead|leads|cooperat\w*|due|deadline|product|carries out|carried out|how long|form)\b")
+
+# -- from docmatch ----------------------------------------------------------------------------------
+# Words of bodies' names that do not tell one body from another (a year is never a body's name: see docmatch)
+GENERIC = {"tinh", "ubnd", "uy", "ban", "nhan", "dan", "so", "xa", "phuong", "huyen", "cua", "va", "thanh", "pho",
+           "ke", "hoach", "nam", "cai", "cach", "hanh", "chinh", "cchc", "giai", "doan", "tai", "kinh", "te", "khu",
+           "quan", "ly"}
+ORG_RE = re.compile(
+    r"\b(Sở|Ban|Phòng|Trung tâm|UBND|Ủy ban nhân dân|Uỷ ban nhân dân|xã|phường|huyện|tỉnh|thành phố|Bệnh viện|"
+    r"Trường|Công an|Bộ|Cục|Chi cục|So|Uy ban|Xa|Tinh|Benh vien|Truong|Bo|Cuc)\s+((?:[A-ZĐÀ-Ỹ][\wÀ-ỹđ]*\s?){1,5})"
+)
+ASKED_DOC_RE = re.compile(r"^(quyet dinh|ke hoach|nghi quyet|chi thi|nghi dinh|thong tu|luat|van ban|ket luan)$")
+ORG_HEADS = ("uy ban nhan dan", "trung tam", "thanh pho", "benh vien", "cong an", "chi cuc", "so", "ban", "phong",
+              "ubnd", "xa", "phuong", "huyen", "tinh", "truong", "bo", "cuc")
+STOP_AFTER = {"cua", "giao", "dat", "co", "la", "ve", "trong", "nam", "duoc", "da", "se", "va", "theo", "tai", "cho",
+               "thuc", "ban", "phai", "can", "nao", "gi", "lam", "ai", "nhung", "cac", "voi"}
+PLACE_RE = re.compile(r"\b(?:ubnd|uy ban nhan dan|cua|o|tai)\s+(tinh|xa|huyen|phuong|thanh pho)\s+([a-z]+)\s+([a-z]+)")
+NOT_NAMES = STOP_AFTER | {"ve", "dat", "nam", "giai", "doan", "ke", "hoach", "cchc", "thuc", "hien", "trong", "den",
+                            "chi", "tieu", "muc", "do", "hai", "long", "bao", "nhieu", "co", "nhiem", "vu", "nay"}
+
