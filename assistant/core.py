@@ -21,6 +21,7 @@ from assistant.docmatch import EXACT_MATCH_SCORE, DocMatcher
 from assistant.draft import Draft
 from assistant.evidence import TermWeights, question_units
 from assistant.llm import rewriter_from_settings
+from assistant.crosslingual import english_units
 from assistant.query import Query, parse
 from assistant.schema import (Answer, DocumentDetail, DocumentInfo, IngestStatus, SearchHit, SectionInfo, TaskInfo,
                               Turn, UploadedDocument)
@@ -214,8 +215,8 @@ class Assistant:
         threshold, abstain and show the closest passages instead (a wrong answer costs more)."""
         if draft.abstained:
             return draft
-        hinted = state.matcher.hinted_docs(query.text)
-        exact = {m.doc_id for m in state.matcher.match(query.text) if m.score >= EXACT_MATCH_SCORE}
+        hinted = state.matcher.hinted_docs(query.names_text or query.text)
+        exact = {m.doc_id for m in state.matcher.match(query.names_text or query.text) if m.score >= EXACT_MATCH_SCORE}
         draft.features = evidence_of(draft.path, draft.features, lang=query.lang, plan_named=bool(hinted),
                                      doc_in_hinted=draft.doc_id in hinted, plan_exact=draft.doc_id in exact,
                                      units=len(query.folded.split()), answer_len=len(draft.answer))
@@ -241,6 +242,9 @@ class Assistant:
     def _add_units(self, query: Query) -> None:
         from index.segment import _segment
 
+        if query.lang == "en":  # its glossary terms, each satisfied by any of its Vietnamese renderings
+            query.units = query.units_folded = english_units(query)
+            return
         segment = _segment if self.segmenter.use_underthesea else str.split
         text = query.evidence_text or query.search_text
         if query.lang == "vi-noaccent":
@@ -278,8 +282,8 @@ class Assistant:
         if unknown:
             return Draft(f"Các kế hoạch hiện có không đề cập đến {', '.join(unknown)}, nên không thể trả lời câu hỏi này.",
                          abstained=True, path="unknown-org")
-        hinted = state.matcher.hinted_docs(query.text) & {d.doc_id for d in docs} if not only_docs else set(only_docs)
-        ranked = [m.doc_id for m in state.matcher.match(query.text) if m.doc_id in {d.doc_id for d in docs}]
+        hinted = state.matcher.hinted_docs(query.names_text or query.text) & {d.doc_id for d in docs} if not only_docs else set(only_docs)
+        ranked = [m.doc_id for m in state.matcher.match(query.names_text or query.text) if m.doc_id in {d.doc_id for d in docs}]
         ctx = Context(docs=docs, hinted=hinted, ranked=ranked, index=state.index, weights=state.weights,
                       matcher=state.matcher, settings=self.settings, add_units=self._add_units,
                       extractive_threshold=self.calibrator.extractive_floor if self.calibrator
@@ -304,7 +308,7 @@ class Assistant:
         parsed = parse(query)
         filters = SearchFilters(doc_ids={doc_id}) if doc_id else None
         hits = state.index.search(parsed.search_text, max(k, 30), filters)
-        hinted = state.matcher.hinted_docs(parsed.text)
+        hinted = state.matcher.hinted_docs(parsed.names_text or parsed.text)
         if parsed.task_ref:
             ref_chunks = [c for c in state.index.chunks if (c.task_id or c.section_label) == parsed.task_ref
                           and (not doc_id or c.doc_id == doc_id)]

@@ -74,12 +74,15 @@ class HybridIndex:
         accented = tokens.accented if has_diacritics(query) else None
         return self.sparse.scores(accented, tokens.folded)
 
-    def dense_scores(self, query: str, candidates: int = 200) -> dict[int, float]:
+    def dense_scores(self, query: str, candidates: int = 200, *, restore: bool = True) -> dict[int, float]:
+        """Cosine of the ``candidates`` nearest chunks. An unaccented query is given its diacritics
+        first (the model understands accented Vietnamese); ``restore=False`` embeds the text as it
+        is (an English question: restoring would turn its words into Vietnamese syllables)."""
         if self.dense is None or self.embedder is None or not self.dense.size:
             return {}
         text = query
-        if not has_diacritics(query) and self._restore is not None:
-            text = self._restore(query)  # the dense model understands accented Vietnamese
+        if restore and not has_diacritics(query) and self._restore is not None:
+            text = self._restore(query)
         try:
             query_vector = self.embedder.embed_query(text)
         except EmbeddingModelError as exc:  # the model failed to load: answer from BM25 alone
@@ -89,11 +92,16 @@ class HybridIndex:
         return {int(i): float(s) for i, s in zip(ids, scores)}
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None,
-               use_dense: bool = True) -> list[ScoredChunk]:
+               use_dense: bool = True, *, dense_query: str | None = None) -> list[ScoredChunk]:
+        """The ``k`` best chunks for ``query``. ``dense_query`` is what the dense stage embeds
+        instead of ``query``, as written (an English question, while BM25 reads ``query``: the
+        question with its glossary terms in Vietnamese)."""
         if not self.chunks:
             return []
         sparse = self.sparse_scores(query)
-        dense = self.dense_scores(query) if use_dense and self.dense_weight > 0 else {}
+        dense: dict[int, float] = {}
+        if use_dense and self.dense_weight > 0:
+            dense = self.dense_scores(query) if dense_query is None else self.dense_scores(dense_query, restore=False)
         fused = _normalise(sparse)
         if dense:
             values = np.array(list(dense.values()), dtype=np.float32)

@@ -216,3 +216,18 @@ def test_caches_from_another_parse_of_the_same_file_are_rebuilt(tmp_path, docs):
     assert report.segmented == [docs[0].doc_id] and report.embedded == [docs[0].doc_id]
     index = store.load(reparsed, seg, embedder)
     assert len(index.chunks) == len(docs[0].chunks) - 1 + len(docs[1].chunks)
+
+
+def test_a_dense_query_is_embedded_as_written(hybrid):
+    """An English question goes to the dense stage as it is; an unaccented Vietnamese one is
+    given its diacritics first (restoring English would make Vietnamese syllables of it)."""
+    seen: list[str] = []
+    original_embed, original_restore = hybrid.embedder.embed_query, hybrid._restore
+    hybrid.embedder.embed_query = lambda text: (seen.append(text), original_embed(text))[1]
+    hybrid._restore = lambda text: "RESTORED " + text
+    try:
+        hybrid.search("bao cao quy", k=3)
+        hybrid.search("bao cao quy", k=3, dense_query="Which quarterly report is due?")
+    finally:
+        hybrid.embedder.embed_query, hybrid._restore = original_embed, original_restore
+    assert seen == ["RESTORED bao cao quy", "Which quarterly report is due?"]
