@@ -18,7 +18,7 @@ Part 2, value (``--part value``): for each of the two indexes, R@1 / R@5 of the 
 (a chunk of the gold document holding a gold quote) for BM25 alone, dense alone and the
 hybrid search the assistant uses (``HybridIndex.search``), and the share of questions answered
 right (``Assistant.ask`` judged by ``../shared/eval/score.py``), per question set: public,
-dev, test, realdocs 1-4, reworded, and the English questions of all of them. The public, dev
+dev, test, realdocs 1-5, reworded, and the English questions of all of them. The public, dev
 and test questions were written for the five plans; here they are asked of the whole world
 (the realdocs are distractors), as in the README's "with the 182 documents … as distractors".
 
@@ -58,6 +58,7 @@ SETS = {
     "realdocs 2": REPO / "eval" / "data" / "realdocs2_questions.jsonl",
     "realdocs 3": REPO / "eval" / "data" / "realdocs3_questions.jsonl",
     "realdocs 4": REPO / "eval" / "data" / "realdocs4_questions.jsonl",
+    "realdocs 5": REPO / "eval" / "data" / "realdocs5_questions.jsonl",
     "reworded": REPO / "eval" / "data" / "reworded_questions.jsonl",
 }
 

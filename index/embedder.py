@@ -220,13 +220,15 @@ class Embedder:
 
 
 def idle_cores() -> int:
-    """Cores not busy with other work, from the one-minute load average (at least one).
+    """Cores free for embedding: all of them minus the load of other work (at least one).
 
-    On 2 cores shared with other jobs a second embedding thread only competes for a core that
-    is already taken; when the machine is otherwise idle it nearly doubles throughput."""
+    The one-minute load average counts the calling process too (it is busy preparing the
+    build), so one unit of load is taken to be our own. On 2 cores shared with other jobs a
+    second embedding thread only competes for a core that is already taken; when the machine is
+    otherwise idle it nearly doubles throughput."""
     cores = os.cpu_count() or 1
     try:
-        load = os.getloadavg()[0]
+        others = max(0.0, os.getloadavg()[0] - 1.0)
     except OSError:
         return 1
-    return max(1, min(cores, int(cores - load + 0.5)))
+    return max(1, min(cores, int(cores - others + 0.5)))
