@@ -115,17 +115,34 @@ def _build_index(settings) -> None:
 
 @app.command("index")
 def index_cmd(rebuild: bool = typer.Option(False, help="re-segment and re-embed everything"),
+              workers: Optional[int] = typer.Option(None, "--workers", min=1, envvar="CCHC_EMBEDDING_WORKERS",
+                                                    help="processes that embed new documents (default 1); an "
+                                                         "interrupted run resumes from the batches it finished"),
               data_dir: Optional[Path] = DataDir, model: Optional[str] = Model, verbose: bool = Verbose) -> None:
-    """Build or update the search index (only changed documents are re-embedded)."""
+    """Build or update the search index (only changed documents are re-embedded).
+
+    Example: cchc index --workers 2
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     from assistant.core import Assistant
 
     _setup_logging(verbose)
     settings = _settings(data_dir, model)
+    if workers is not None:
+        settings.embedding_workers = workers
     assistant = Assistant(settings, build=False)
-    if not assistant.corpus.doc_ids():
-        assistant._bootstrap()
-    else:  # documents an older parser ingested are parsed again before they are indexed
-        assistant.refresh(rebuild=rebuild)
+    columns = (TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err, transient=True) as bar:
+        task = bar.add_task("embedding", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        if not assistant.corpus.doc_ids():
+            assistant._bootstrap()
+        else:  # documents an older parser ingested are parsed again before they are indexed
+            assistant.refresh(rebuild=rebuild, progress=progress)
     manifest = assistant.index_store.manifest() or {}
     model_info = manifest.get("model") or {}
     console.print(f"index: {manifest.get('chunks', 0)} chunks from {len(manifest.get('documents', {}))} documents; "

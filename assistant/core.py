@@ -28,8 +28,9 @@ from assistant.schema import (Answer, DocumentDetail, DocumentInfo, IngestStatus
 from assistant.settings import Settings, get_settings
 from assistant.paths import PATHS, Context
 from assistant.task_answer import task_info
+from index.backend import IndexBackend, ScoredChunk, SearchFilters
 from index.embedder import Embedder, EmbeddingModelError, resolve_model_path
-from index.hybrid import HybridIndex, ScoredChunk, SearchFilters
+from index.factory import open_index, parse_index_uri
 from index.segment import Segmenter
 from index.store import IndexStore
 from ingest import diacritics
@@ -52,7 +53,7 @@ class _State:
     """Everything a question needs, swapped as one object when the corpus changes."""
 
     docs: list[Document]
-    index: HybridIndex
+    index: IndexBackend
     matcher: DocMatcher
     weights: TermWeights
 
@@ -143,16 +144,35 @@ class Assistant:
             self.corpus.mark_initialised()
         self.refresh()
 
-    def refresh(self, *, rebuild: bool = False) -> None:
+    def refresh(self, *, rebuild: bool = False, progress=None) -> None:
         """Parse again what an older parser ingested, then load (and update) the index."""
         outdated = self.corpus.outdated_sources()
         if outdated:  # parsed by an older version of the parser: parse again from the sources
             logger.info("re-parsing %d documents ingested by an older parser", len(outdated))
             ingest_paths(outdated, self.corpus, limits=self.settings.ingest_limits())
-        self.reload(rebuild=rebuild)
+        self.reload(rebuild=rebuild, progress=progress)
 
-    def reload(self, *, rebuild: bool = False) -> None:
-        """Load the corpus and index (building what is missing), then swap them in."""
+    def _build_index(self, docs: list[Document], progress=None) -> None:
+        self.index_store.build(docs, self.segmenter, self.embedder, restore=diacritics.repair_ocr,
+                               ocr_fold=diacritics.ocr_fold, workers=self.settings.embedding_workers,
+                               progress=progress)
+
+    def _open_index(self, docs: list[Document], rebuild: bool) -> IndexBackend:
+        """The engine ``CCHC_INDEX_URI`` names, over ``docs`` (a Milvus connection is kept across reloads)."""
+        token = self.settings.index_token.get_secret_value() if self.settings.index_token else None
+        return open_index(parse_index_uri(self.settings.index_uri, self.settings.data_dir), self.index_store, docs,
+                          self.segmenter, self.embedder, collection=self.settings.index_collection, token=token,
+                          dense_weight=self.settings.dense_weight, restore=diacritics.restore_diacritics,
+                          current=self._state.index if self._state is not None else None, rebuild=rebuild)
+
+    def close(self) -> None:
+        """Release the index's connection (a Milvus client); the assistant cannot answer afterwards."""
+        if self._state is not None:
+            self._state.index.close()
+
+    def reload(self, *, rebuild: bool = False, progress=None) -> None:
+        """Load the corpus and index (building what is missing), then swap them in. ``progress``
+        is called with (chunks embedded, chunks to embed) while new documents are embedded."""
         docs = self.corpus.load_all()
         manifest = self.index_store.manifest()
         stale = (
@@ -164,17 +184,13 @@ class Assistant:
             or (self.embedder is None and manifest.get("model") is not None)
         )
         if stale:
-            self.index_store.build(docs, self.segmenter, self.embedder, restore=diacritics.repair_ocr,
-                                   ocr_fold=diacritics.ocr_fold)
+            self._build_index(docs, progress)
         try:
-            index = self.index_store.load(docs, self.segmenter, self.embedder, dense_weight=self.settings.dense_weight,
-                                          restore=diacritics.restore_diacritics)
+            index = self._open_index(docs, rebuild)
         except FileNotFoundError as exc:  # a cache went missing or stale: rebuild what is needed, once
             logger.warning("%s; rebuilding the index", exc)
-            self.index_store.build(docs, self.segmenter, self.embedder, restore=diacritics.repair_ocr,
-                                   ocr_fold=diacritics.ocr_fold)
-            index = self.index_store.load(docs, self.segmenter, self.embedder, dense_weight=self.settings.dense_weight,
-                                          restore=diacritics.restore_diacritics)
+            self._build_index(docs, progress)
+            index = self._open_index(docs, rebuild)
         texts = [c.text + " " + (diacritics.ocr_fold(c.text) if d.ocr_damaged else "") for d in docs for c in d.chunks]
         owners = [d.doc_id for d in docs for _ in d.chunks]
         state = _State(docs, index, DocMatcher(docs, issuer_fold=_issuer_fold), TermWeights(texts, owners))
@@ -282,9 +298,12 @@ class Assistant:
         if unknown:
             return Draft(f"Các kế hoạch hiện có không đề cập đến {', '.join(unknown)}, nên không thể trả lời câu hỏi này.",
                          abstained=True, path="unknown-org")
-        hinted = state.matcher.hinted_docs(query.names_text or query.text) & {d.doc_id for d in docs} if not only_docs else set(only_docs)
-        ranked = [m.doc_id for m in state.matcher.match(query.names_text or query.text) if m.doc_id in {d.doc_id for d in docs}]
-        ctx = Context(docs=docs, hinted=hinted, ranked=ranked, index=state.index, weights=state.weights,
+        names = query.names_text or query.text
+        hinted = state.matcher.hinted_docs(names) & {d.doc_id for d in docs} if not only_docs else set(only_docs)
+        in_scope = {d.doc_id for d in docs}
+        matches = [m for m in state.matcher.match(names) if m.doc_id in in_scope]
+        ranked = [m.doc_id for m in matches]
+        ctx = Context(docs=docs, hinted=hinted, ranked=ranked, matches=matches, index=state.index, weights=state.weights,
                       matcher=state.matcher, settings=self.settings, add_units=self._add_units,
                       extractive_threshold=self.calibrator.extractive_floor if self.calibrator
                       else self.settings.abstain_threshold)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ingest.model import Document
 from ingest.text import fold
-from assistant.lexicon import ASKED_DOC_RE, GENERIC, NOT_NAMES, ORG_HEADS, ORG_RE, PLACE_RE, STOP_AFTER  # noqa: F401
+from assistant.lexicon import DOC_KINDS_FOLDED, ASKED_DOC_RE, GENERIC, NOT_NAMES, ORG_HEADS, ORG_RE, PLACE_RE, STOP_AFTER  # noqa: F401
 
 _SYL_RE = re.compile(r"[a-z0-9]+")
 
@@ -24,6 +24,7 @@ def syllables(text: str) -> list[str]:
 
 
 EXACT_MATCH_SCORE = 100.0  # the question names the document's own number
+KIND_MISMATCH = 0.5  # a fuzzy match of another kind of document than the question names counts half
 BARE_NUMBER_SCORE = 50.0  # the question names its number without the code ("quyết định 1594")
 _BARE_NUMBER_RE = re.compile(r"(?<![\d/.])\d{3,5}(?![\d/.,])")
 
@@ -95,6 +96,8 @@ class DocMatcher:
         n = max(len(docs), 1)
         self._idf = {w: math.log(1 + n / c) for w, c in df.items()}
         self._issuers = {d.doc_id: self._issuer_fold(d.metadata.issuer or "") for d in docs}
+        self._kinds = {d.doc_id: fold(d.metadata.kind) for d in docs}
+        self._titles = {d.doc_id: fold(d.metadata.title) for d in docs}
         # aliases that can name the issuer: with a distinctive word, or at least three syllables
         self._aliases = {
             doc_id: [a for a in issuer_aliases(issuer) if [x for x in a if x not in GENERIC and not x.isdigit()]
@@ -109,6 +112,7 @@ class DocMatcher:
         q_set = set(_pairs(q_syl))
         q_numbers = {n.lower() for n in _NUMBER_RE.findall(fold(question))}
         q_bare = set(_BARE_NUMBER_RE.findall(fold(question)))  # "qd 1594 ha noi": the number without its code
+        q_kinds = {k for k in DOC_KINDS_FOLDED if re.search(rf"(?<![a-z]){k}(?![a-z])", fold(question))}
         results: list[DocMatch] = []
         for doc in self.docs:
             number = fold(doc.metadata.number).lower()
@@ -126,6 +130,8 @@ class DocMatcher:
             title_score = sum(self._idf.get(w, 0) for w in set(self._profiles[doc.doc_id]) & q_set
                               if w not in {"ke hoach"})
             score = hit * 2.0 + title_score * 0.5
+            if q_kinds and self._kinds[doc.doc_id] not in q_kinds and not any(k in self._titles[doc.doc_id] for k in q_kinds):
+                score *= KIND_MISMATCH  # "nghị quyết của HĐND …" is not a quyết định of the same body
             if score > 0:
                 results.append(DocMatch(doc.doc_id, score, hit > 0))
         results.sort(key=lambda m: -m.score)

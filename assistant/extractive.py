@@ -106,6 +106,8 @@ def best_evidence(query: Query, hits: list[ScoredChunk], docs: dict[str, Documen
         deepest = c.hit.chunk.section.split(" > ")[-1] if c.hit.chunk.section else ""
         # a question that names the plan must not make its header line the answer
         evidence = f"{text} {deepest} {meta.naming_text()}"
+        if c.hit.chunk.kind == "table_row":  # a row's values are named by its table's header ("Năm 2026: 90%")
+            evidence += " " + c.hit.chunk.context
         if c.doc.ocr_damaged and ocr_fold is not None:
             evidence += " " + ocr_fold(evidence)
             c.cover = coverage(query.units_folded, evidence, weights, accented=False)

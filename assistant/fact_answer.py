@@ -91,8 +91,11 @@ def answer_metadata(query: Query, docs: list[Document], ranked_docs: list[str]) 
     citations = _unique([cite(doc, *span) for _, span in found if span])
     if not citations:
         return None
-    return Draft(answer, citations, doc_id=doc.doc_id, path="metadata", confidence=0.9,
-                 features={"fields_ratio": len(found) / len(wanted)})
+    # half or more of what was asked is not in the document: say what is, but do not call it an answer
+    partial = 2 * len(missing) >= len(wanted)
+    return Draft(answer, citations, doc_id=doc.doc_id, path="metadata", confidence=0.9, abstained=partial,
+                 features={"fields_ratio": len(found) / len(wanted)},
+                 reason="the document does not state most of the parts asked" if partial else "")
 
 
 def _asks_about_document(query: Query) -> bool:
@@ -120,11 +123,11 @@ def _meta_part(doc: Document, intent: str, english: bool) -> tuple[str, tuple[in
     if intent == "date" and meta.date:
         span = _line_with(doc, meta.date.split("/")[-1]) if "/" in meta.date else None
         return ("Date of issue: " if english else "Ngày ban hành: ") + f"{meta.date}.", span
-    for name, span, label_vi, label_en in (("proposal", meta.proposal_span, "Ban hành", "Issued"),
-                                           ("effective", meta.effective_span, "Hiệu lực", "In force"),
-                                           ("recipients", meta.recipients_span, "Nơi nhận", "Recipients")):
+    for name, span, label_vi, label_en, room in (("proposal", meta.proposal_span, "Ban hành", "Issued", 260),
+                                                 ("effective", meta.effective_span, "Hiệu lực", "In force", 420),
+                                                 ("recipients", meta.recipients_span, "Nơi nhận", "Recipients", 260)):
         if intent == name and span:
-            clause = shorten(text[span[0]:span[1]].strip(" .;*"), 260)
+            clause = shorten(" ".join(text[span[0]:span[1]].split()).strip(" .;*"), room)
             return f"{label_en if english else label_vi}: “{clause}”.", span
     return None
 

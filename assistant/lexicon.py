@@ -64,6 +64,8 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
     "proposal": ("theo de nghi", "de nghi cua", "xet de nghi", "to trinh", "at whose proposal", "proposal of",
                  "proposed by", "on the proposal", "whose proposal"),
     "effective": ("co hieu luc", "hieu luc tu", "hieu luc ke tu", "hieu luc thi hanh", "hieu luc khi nao",
+                  "het hieu luc", "bai bo nhung", "bai bo quyet dinh", "bai bo nghi quyet", "bai bo cac", "repeal",
+                  "repeals", "cease to be effective", "ceases to be effective", "no longer in force",
                   "hieu luc tu ngay nao", "take effect", "takes effect", "took effect", "effective from", "effective date",
                   "in force", "come into force", "comes into force"),
     "recipients": ("noi nhan", "gui den nhung", "recipients", "sent to whom"),
@@ -82,6 +84,9 @@ DOC_KINDS = {
     "decision": "Quyết định", "resolution": "Nghị quyết", "directive": "Chỉ thị", "decree": "Nghị định",
     "plan": "Kế hoạch", "plans": "Kế hoạch",
 }
+# The kinds of document a question can name, folded ("nghị quyết của HĐND …")
+DOC_KINDS_FOLDED = ("quyet dinh", "ke hoach", "nghi quyet", "chi thi", "nghi dinh", "thong tu", "luat", "ket luan",
+                    "cong van", "thong bao", "cong dien", "quy che", "quy dinh")
 # English domain terms → folded Vietnamese, so BM25 can match an English question.
 GLOSSARY: dict[str, str] = {
     "administrative reform": "cai cach hanh chinh", "administrative procedure": "thu tuc hanh chinh",

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from ingest.limits import IngestLimits
@@ -41,6 +41,15 @@ class Settings(BaseSettings):
         "to another fitted one, or 'off' (no calibrated abstention: the coverage threshold alone decides)")
     max_question_chars: int = Field(1000, ge=10)
     torch_threads: int | None = Field(None, description="CPU threads for the embedding model (PyTorch or ONNX Runtime)")
+    index_uri: str = Field(
+        "", description="where the index lives: '' (bm25s + FAISS in this process, the default), "
+        "milvus://FILE.db (Milvus Lite in a file, relative to data_dir unless absolute: milvus:///srv/index.db) "
+        "or http(s)://HOST:19530 (a Milvus server or cluster)")
+    index_collection: str = Field("cchc_chunks", pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,200}$",
+                                  description="the Milvus collection of this corpus")
+    index_token: SecretStr | None = Field(None, description="Milvus credentials: 'user:password' or an API key")
+    embedding_workers: int = Field(1, ge=1, le=64,
+                                   description="processes that embed a large corpus at 'cchc index' (ONNX backend)")
     llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint for the optional LLM rewrite")
     llm_model: str | None = None
     llm_api_key: str | None = None
@@ -57,6 +66,13 @@ class Settings(BaseSettings):
         return IngestLimits(max_file_bytes=self.max_file_bytes, max_unzipped_bytes=self.max_unzipped_bytes,
                             max_zip_ratio=self.max_zip_ratio, max_pages=self.max_pages,
                             max_paragraphs=self.max_paragraphs, max_chars=self.max_chars)
+
+    @field_validator("index_uri")
+    @classmethod
+    def _known_engine(cls, value: str) -> str:
+        from index.factory import check_index_uri
+
+        return check_index_uri(value)
 
 
 @lru_cache(maxsize=1)

@@ -33,10 +33,20 @@ class DenseIndex:
             index.add(vectors)
         self.index = index
 
-    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """(ids, scores) of the ``k`` nearest chunks; ids are positions in the chunk list."""
-        if not self.size:
+    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, scores) of the ``k`` nearest chunks; ids are positions in the chunk list.
+        ``allowed`` (positions) restricts the search to those chunks."""
+        if not self.size or (allowed is not None and not len(allowed)):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        scores, ids = self.index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), min(k, self.size))
+        params = None
+        if allowed is not None:
+            import faiss
+
+            selector = faiss.IDSelectorBatch(np.ascontiguousarray(allowed, dtype=np.int64))
+            params = (faiss.SearchParametersHNSW(sel=selector, efSearch=self.index.hnsw.efSearch)
+                      if self.kind == "hnsw" else faiss.SearchParameters(sel=selector))
+            k = min(k, len(allowed))
+        scores, ids = self.index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32),
+                                        min(k, self.size), params=params)
         keep = ids[0] >= 0
         return ids[0][keep], scores[0][keep]

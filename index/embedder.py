@@ -149,6 +149,7 @@ class Embedder:
             logger.warning("ONNX backend unavailable for %s (%s); using PyTorch", self.path.name, exc)
             return False
         self._onnx, self._dim, self.backend = encoder, encoder.dim, "onnx"
+        self._onnx_file = onnx_file
         self._query_prompt = "query" if "query" in encoder.prompts else None
         self._passage_prompt = "passage" if "passage" in encoder.prompts else None
         return True
@@ -184,6 +185,17 @@ class Embedder:
                 if self._model is None:
                     self._model = self._load_torch()
         return self._model
+
+    def onnx_model(self):
+        """The ONNX export serving passages, for worker processes (:mod:`index.batch_embed`);
+        None on the PyTorch backend."""
+        self._wait()
+        if self._onnx is None:
+            return None
+        from index.batch_embed import OnnxModel
+
+        return OnnxModel(self.path, self._onnx_file, self._passage_prompt,
+                         self.passage_tokens if self.passage_tokens < FULL_LENGTH else None)
 
     @property
     def dim(self) -> int:

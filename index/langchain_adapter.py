@@ -17,7 +17,9 @@ from langchain_core.runnables.config import run_in_executor
 from pydantic import ConfigDict, Field
 
 from index.embedder import Embedder
-from index.hybrid import HybridIndex, ScoredChunk, SearchFilters
+from index.backend import ScoredChunk, SearchFilters
+from index.hybrid import HybridIndex
+from index.milvus_backend import MilvusIndex
 
 
 class CchcRetriever(BaseRetriever):
@@ -39,7 +41,7 @@ class CchcRetriever(BaseRetriever):
 
     model_config = ConfigDict(arbitrary_types_allowed=True, extra="forbid")
 
-    index: HybridIndex
+    index: HybridIndex | MilvusIndex  # either backend of index.backend.IndexBackend
     k: int = Field(8, ge=1, description="documents returned")
     doc_ids: set[str] | None = Field(None, description="only these plans")
     issuer: str | None = Field(None, description="only plans whose issuing body contains this (accents ignored)")

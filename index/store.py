@@ -16,11 +16,12 @@ from pathlib import Path
 
 import numpy as np
 
-from index.dense import DEFAULT_HNSW_THRESHOLD, DenseIndex
+from index.backend import DocumentFields
+from index.batch_embed import EmbedJob, embed_jobs, save_npy_atomically
+from index.dense import DEFAULT_HNSW_THRESHOLD
 from index.embedder import Embedder
 from index.hybrid import HybridIndex
 from index.segment import Segmenter
-from index.sparse import SparseIndex
 from ingest.model import Chunk, Document
 from ingest.pipeline import PARSER_VERSION
 from ingest.store import atomic_write_text
@@ -72,10 +73,15 @@ class IndexStore:
                                         f"{fingerprint}.npy")
 
     def build(self, docs: list[Document], segmenter: Segmenter, embedder: Embedder | None,
-              restore=None, ocr_fold=None) -> BuildReport:
-        """Segment and embed what changed, drop caches of removed documents, write the manifest."""
+              restore=None, ocr_fold=None, *, workers: int = 1, progress=None) -> BuildReport:
+        """Segment and embed what changed, drop caches of removed documents, write the manifest.
+
+        With ``workers`` > 1 and the ONNX backend, new documents are embedded by that many
+        processes (:mod:`index.batch_embed`: finished batches are kept, so an interrupted build
+        resumes where it stopped). ``progress(passages embedded, passages to embed)``."""
         began = time.perf_counter()
         report = BuildReport([], [], [], [], 0.0)
+        to_embed: list[Document] = []
         for doc in docs:
             tokens_path = self._tokens_path(doc, segmenter)
             if not _cache_fits(tokens_path, doc):  # missing, or written for another parse of the same file
@@ -85,9 +91,7 @@ class IndexStore:
         if embedder is not None:
             pending = [d for d in docs if not _cache_fits(self._vectors_path(d, embedder.fingerprint), d)]
             if pending:
-                for doc, vectors in self._embed_units(pending, docs, embedder, restore):
-                    _atomic_save_npy(self._vectors_path(doc, embedder.fingerprint), vectors)
-                    report.embedded.append(doc.doc_id)
+                self._embed(pending, docs, embedder, restore, workers, progress, report)
         fresh = set(report.segmented) | set(report.embedded)
         report.reused = [d.doc_id for d in docs if d.doc_id not in fresh]
         live = {self._tokens_path(d, segmenter).name for d in docs}
@@ -112,9 +116,9 @@ class IndexStore:
         report.seconds = time.perf_counter() - began
         return report
 
-    def _embed_units(self, pending: list[Document], docs: list[Document], embedder: Embedder,
-                     restore) -> list[tuple[Document, np.ndarray]]:
-        """Vectors of every chunk of ``pending``, each distinct text embedded once.
+    def _embed(self, pending: list[Document], docs: list[Document], embedder: Embedder, restore, workers: int,
+               progress, report: BuildReport) -> None:
+        """Embed every chunk of ``pending`` and save each document's vectors.
 
         The dense unit of a chunk is its text with the title of its section (``dense_text``).
         Headings are not embedded (a zero vector): each one's title already opens the unit of
@@ -122,11 +126,52 @@ class IndexStore:
         Identical units (the same "Căn cứ Luật …" line in a hundred decisions, repeated
         headings; 10% of the chunks of the five plans + realdocs) are embedded once, and a text
         already embedded for a cached document is taken from its cache (OCR-damaged documents
-        are not searched for reuse: their units need the repair pass). All new texts go to the
-        embedder in one call, so it can sort the whole build by length into batches of
-        similar length (no padding) and spread them over idle cores."""
+        are not searched for reuse: their units need the repair pass). In this process all new
+        texts go to the embedder in one call, so it sorts the whole build by length into batches
+        of similar length (no padding) and spreads them over idle cores. With ``workers`` > 1
+        and the ONNX backend, each document's new texts are one job of :mod:`index.batch_embed`
+        (worker processes, resumable after an interruption)."""
         units = {doc.doc_id: [dense_text(doc, c, restore) if c.kind not in UNEMBEDDED_KINDS else None
                               for c in doc.chunks] for doc in pending}
+        known = self._cached_units(units, pending, docs, embedder)
+        owned: dict[str, list[str]] = {}  # each new text embedded once, by the first document holding it
+        seen = set(known)
+        for doc in pending:
+            new = [t for t in dict.fromkeys(t for t in units[doc.doc_id] if t is not None) if t not in seen]
+            seen.update(new)
+            owned[doc.doc_id] = new
+        todo = [t for texts in owned.values() for t in texts]
+        began = time.perf_counter()
+        model = embedder.onnx_model() if workers > 1 and todo else None
+        if workers > 1 and todo and model is None:
+            logger.warning("embedding workers need the ONNX backend; embedding %d passages in this process", len(todo))
+        if model is None:
+            fresh = embedder.embed_passages(todo) if todo else np.zeros((0, embedder.dim), dtype=np.float32)
+            known.update(zip(todo, fresh))
+            if progress is not None:
+                progress(len(todo), len(todo))
+        else:
+            keys = {f"{doc_id}.{embedder.fingerprint}": doc_id for doc_id, texts in owned.items() if texts}
+
+            def on_done(key: str, vectors: np.ndarray) -> None:
+                known.update(zip(owned[keys[key]], vectors))
+
+            embed_jobs([EmbedJob(key, owned[doc_id]) for key, doc_id in keys.items()], model,
+                       self.root / "vectors" / ".partial", on_done, workers=workers, progress=progress)
+        total = sum(len(t) for t in units.values())
+        logger.info("embedded %d distinct texts for %d chunks of %d documents in %.1f s (%d repeated or cached)",
+                    len(todo), total, len(pending), time.perf_counter() - began, total - len(todo))
+        zero = np.zeros(embedder.dim, dtype=np.float32)  # no dense evidence: cosine 0 with every query
+        for doc in pending:
+            texts = units[doc.doc_id]
+            vectors = (np.stack([zero if t is None else known[t] for t in texts]) if texts
+                       else np.zeros((0, embedder.dim), dtype=np.float32))
+            _atomic_save_npy(self._vectors_path(doc, embedder.fingerprint), vectors)
+            report.embedded.append(doc.doc_id)
+
+    def _cached_units(self, units: dict[str, list[str | None]], pending: list[Document], docs: list[Document],
+                      embedder: Embedder) -> dict[str, np.ndarray]:
+        """Vectors of wanted texts already in the caches of documents that are not re-embedded."""
         wanted = {t for texts in units.values() for t in texts if t is not None}
         known: dict[str, np.ndarray] = {}
         pending_ids = {d.doc_id for d in pending}
@@ -140,20 +185,31 @@ class IndexStore:
                 text = dense_text(doc, chunk, None)
                 if text in wanted and text not in known:
                     known[text] = np.array(row, dtype=np.float32)
-        todo = [t for t in dict.fromkeys(t for texts in units.values() for t in texts if t is not None) if t not in known]
-        began = time.perf_counter()
-        fresh = embedder.embed_passages(todo) if todo else np.zeros((0, embedder.dim), dtype=np.float32)
-        known.update(zip(todo, fresh))
-        total = sum(len(t) for t in units.values())
-        logger.info("embedded %d distinct texts for %d chunks of %d documents in %.1f s (%d repeated or cached)",
-                    len(todo), total, len(pending), time.perf_counter() - began, total - len(todo))
-        zero = np.zeros(embedder.dim, dtype=np.float32)  # no dense evidence: cosine 0 with every query
-        return [(doc, np.stack([zero if t is None else known[t] for t in units[doc.doc_id]]) if units[doc.doc_id]
-                 else np.zeros((0, embedder.dim), dtype=np.float32)) for doc in pending]
+        return known
 
-    def load(self, docs: list[Document], segmenter: Segmenter, embedder: Embedder | None, *,
-             dense_weight: float = 0.3, restore=None, hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD) -> HybridIndex:
-        """Assemble the searchable index from the caches; refuses a model mismatch."""
+    def version(self, doc: Document, segmenter: Segmenter) -> str:
+        """Names what a document's stored fields were made from: file, parser, token scheme."""
+        return f"{doc.source_hash[:12]}.p{PARSER_VERSION}.{segmenter.key}.n{len(doc.chunks)}"
+
+    def fields(self, doc: Document, segmenter: Segmenter, embedder: Embedder | None) -> DocumentFields:
+        """A document's BM25 tokens and vectors as cached by :meth:`build`."""
+        tokens_path = self._tokens_path(doc, segmenter)
+        if not tokens_path.exists():
+            raise FileNotFoundError(f"index is stale: no tokens for {doc.doc_id}; run 'cchc index'")
+        cached = json.loads(tokens_path.read_text(encoding="utf-8"))
+        if len(cached) != len(doc.chunks):
+            raise FileNotFoundError(f"index is stale for {doc.doc_id}; run 'cchc index'")
+        vectors = None
+        if embedder is not None:
+            vectors_path = self._vectors_path(doc, embedder.fingerprint)
+            if not vectors_path.exists():
+                raise FileNotFoundError(f"index is stale: no vectors for {doc.doc_id}; run 'cchc index'")
+            vectors = np.load(vectors_path)
+        return DocumentFields([acc for acc, _ in cached], [fol for _, fol in cached], vectors,
+                              self.version(doc, segmenter))
+
+    def check_model(self, embedder: Embedder | None) -> None:
+        """Refuse an index built with another embedding model than ``embedder`` (or without one)."""
         manifest = self.manifest()
         if manifest is None:
             raise FileNotFoundError(f"no index in {self.root}; run 'cchc index' first")
@@ -165,30 +221,17 @@ class IndexStore:
             )
         if embedder is not None and not built_model:
             raise IndexMismatchError("the index was built without embeddings; run 'cchc index' with the model configured")
-        chunks: list[Chunk] = []
-        accented: list[list[str]] = []
-        folded: list[list[str]] = []
-        vectors: list[np.ndarray] = []
-        for doc in docs:
-            tokens_path = self._tokens_path(doc, segmenter)
-            if not tokens_path.exists():
-                raise FileNotFoundError(f"index is stale: no tokens for {doc.doc_id}; run 'cchc index'")
-            cached = json.loads(tokens_path.read_text(encoding="utf-8"))
-            if len(cached) != len(doc.chunks):
-                raise FileNotFoundError(f"index is stale for {doc.doc_id}; run 'cchc index'")
-            for chunk, (acc, fol) in zip(doc.chunks, cached):
-                chunks.append(chunk)
-                accented.append(acc)
-                folded.append(fol)
-            if embedder is not None:
-                vectors.append(np.load(self._vectors_path(doc, embedder.fingerprint)))
-        sparse = SparseIndex(accented, folded)
-        dense = None
-        if embedder is not None:
-            dim = int((built_model or {}).get("dim") or 0) or embedder.dim
-            matrix = np.concatenate(vectors) if vectors else np.zeros((0, dim), dtype=np.float32)
-            dense = DenseIndex(matrix, hnsw_threshold=hnsw_threshold)
-        return HybridIndex(docs, chunks, sparse, segmenter, dense, embedder, dense_weight, restore)
+
+    def load(self, docs: list[Document], segmenter: Segmenter, embedder: Embedder | None, *,
+             dense_weight: float = 0.3, restore=None, hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD) -> HybridIndex:
+        """Assemble the searchable index from the caches; refuses a model mismatch."""
+        self.check_model(embedder)
+        built_model = (self.manifest() or {}).get("model") or {}
+        fields = [self.fields(doc, segmenter, embedder) for doc in docs]
+        return HybridIndex.from_fields(
+            docs, fields, segmenter, embedder, dim=int(built_model.get("dim") or 0) or None,
+            dense_weight=dense_weight, restore=restore, hnsw_threshold=hnsw_threshold,
+            fields_of=lambda doc: self.fields(doc, segmenter, embedder))
 
 
 def _doc_tokens(doc: Document, segmenter: Segmenter, ocr_fold, restore=None) -> list[list[list[str]]]:
@@ -206,19 +249,7 @@ def _doc_tokens(doc: Document, segmenter: Segmenter, ocr_fold, restore=None) -> 
     return out
 
 
-def _atomic_save_npy(path: Path, array: np.ndarray) -> None:
-    import os
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".npy", dir=path.parent)
-    os.close(fd)
-    try:
-        np.save(tmp, np.asarray(array, dtype=np.float32))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+_atomic_save_npy = save_npy_atomically
 
 
 def _cache_fits(path: Path, doc: Document) -> bool:

@@ -46,6 +46,12 @@ class Block:
     field_cells: dict[str, int] = field(default_factory=dict)  # record field -> cell index
     problem: str = ""  # a table row that could not be read
 
+    def pieces(self) -> list[tuple[int, str]]:
+        """The block's text, or each cell of a table row, with its offset in the cleaned text."""
+        if self.kind == "line" or not self.cells:
+            return [(self.start, self.text)]
+        return [(self.start + at, cell) for at, cell in zip(_cell_offsets(self.cells), self.cells)]
+
 
 @dataclass
 class CleanResult:

@@ -78,6 +78,12 @@ _EFFECTIVE_RE = re.compile(r"\b(quyet dinh|nghi quyet|thong tu|nghi dinh|chi thi
                            r"(?: nay)? (?:co|bat dau co) hieu luc\b")
 
 
+_EFFECT_ARTICLE_CHARS = 700
+_ITEM_START_RE = re.compile(r"^\s*(?:\d{1,2}[.)]|[a-z]\)|[-+])\s")
+_REPEAL_RE = re.compile(r"bai bo|thay the|het hieu luc")
+_ARTICLE_RE = re.compile(r"^\s*dieu \d")
+
+
 def _effective_clause(text: str, folded: str, kind: str) -> tuple[int, int] | None:
     """The sentence saying when the document takes effect; the document's own kind first
     ("Quyết định này có hiệu lực …" before the attached regulation's "Quy định này …")."""
@@ -87,10 +93,22 @@ def _effective_clause(text: str, folded: str, kind: str) -> tuple[int, int] | No
     own = [m for m in found if kind and m.group(1) == fold_aligned(kind)]
     match = (own or found)[0]
     start = max(folded.rfind("\n", 0, match.start()) + 1, folded.rfind(". ", 0, match.start()) + 2)
-    ends = [e for e in (folded.find(".", match.end()), folded.find("\n", match.end()), folded.find(";", match.end()))
-            if e >= 0]
-    end = min(ends) if ends else len(text)
-    return start, end
+    end = folded.find("\n", match.end())
+    end = len(text) if end < 0 else end
+    # the items that follow in the same article often say what it replaces or repeals ("2. Bãi bỏ các
+    # Quyết định sau:" and its "a) …" items): take them up to the next article or heading
+    listing = bool(_REPEAL_RE.search(folded[match.end():end]))
+    while end < len(text) and end - start < _EFFECT_ARTICLE_CHARS:
+        nxt = folded.find("\n", end + 1)
+        line = folded[end + 1: nxt if nxt >= 0 else len(folded)]
+        if _ARTICLE_RE.match(line) or not line.strip():
+            break
+        repeal = bool(_REPEAL_RE.search(line))
+        if not (repeal or (listing and _ITEM_START_RE.match(line))):
+            break
+        listing = listing or line.rstrip().endswith(":") or bool(_REPEAL_RE.search(line))
+        end = nxt if nxt >= 0 else len(text)
+    return start, min(end, start + _EFFECT_ARTICLE_CHARS)
 
 _MOTTO_RE = re.compile(r"\s*\b(?:cong hoa xa hoi|[a-z]{2,4} lap\s*[-–]\s*t[a-z]{1,2} do)")
 _NUMBER_LINE_START_RE = re.compile(r"^s[o6]\s*(?::|\d|/)")
@@ -157,7 +175,7 @@ def _preamble_clauses(blocks: list[Block], meta: Metadata) -> None:
     """The 'Căn cứ …' clauses and the proposal before the operative part, and 'Nơi nhận'."""
     in_preamble = True
     for block in blocks:
-        for at, cell in _cells(block):
+        for at, cell in block.pieces():
             folded = fold_aligned(cell)
             if _RECIPIENTS_RE.match(folded) and meta.recipients_span is None:
                 meta.recipients_span = (at, at + len(cell.rstrip()))
@@ -173,14 +191,6 @@ def _preamble_clauses(blocks: list[Block], meta: Metadata) -> None:
             return
 
 
-def _cells(block: Block) -> list[tuple[int, str]]:
-    if block.kind == "line" or not block.cells:
-        return [(block.start, block.text)]
-    out, at = [], block.start
-    for cell in block.cells:
-        out.append((at, cell))
-        at += len(cell) + 1
-    return out
 
 
 def _kind_and_title(text: str, blocks: list[Block], meta: Metadata) -> None:

@@ -39,7 +39,7 @@ class Signature:
 def find_signature(text: str, blocks: list[Block]) -> Signature | None:
     """The first signature block of the document that names a person."""
     for index, block in enumerate(blocks):
-        for cell_start, cell in _texts(block):
+        for cell_start, cell in block.pieces():
             folded = fold(cell)
             signed = _SIGNED_MID_RE.search(folded)
             if signed and signed.start() > 0:  # "… Lưu: VT. | (Đã ký) Lê Thành Long" joined on one line
@@ -57,17 +57,6 @@ def find_signature(text: str, blocks: list[Block]) -> Signature | None:
                 role = " ".join(cell.split())
                 return Signature(name, role, at, at + len(name))
     return None
-
-
-def _texts(block: Block) -> list[tuple[int, str]]:
-    """The block's text, or each cell of a table row, with its offset in the cleaned text."""
-    if block.kind == "line" or not block.cells:
-        return [(block.start, block.text)]
-    out, at = [], block.start
-    for cell in block.cells:
-        out.append((at, cell))
-        at += len(cell) + 1
-    return out
 
 
 def _capital_role(cell: str) -> bool:

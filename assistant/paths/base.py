@@ -31,6 +31,7 @@ class Context:
     matcher: "DocMatcher"
     settings: "Settings"
     add_units: Callable[[Query], None]  # segment the question (costly: only paths that weigh evidence call it)
+    matches: list = field(default_factory=list)  # the DocMatch behind ``ranked`` (how each was named)
     extractive_threshold: float = 0.62
     declined: dict[str, str] = field(default_factory=dict)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assistant.docmatch import BARE_NUMBER_SCORE
 from assistant.fact_answer import answer_duty, answer_metadata, answer_references
 from assistant.lexicon import META_ORDER
 from assistant.paths.base import Context, Outcome
@@ -10,11 +11,20 @@ from assistant.task_answer import answer_task, answer_task_by_content, answer_ta
 from ingest import diacritics
 
 _TASK_FIELDS = {"lead", "cooperating", "deadline", "product"}
+TITLE_MATCH_LEAD = 1.5  # a plan matched on title words must score this much more than the next
 
 
 def _order(ctx: Context) -> list[str]:
-    """The plans to answer from: those the question names, best match first."""
-    order = [d for d in ctx.ranked if d in ctx.hinted] or ctx.ranked
+    """The plans to answer from: those the question names (by issuer and title, or by number),
+    best match first. A plan matched on a title word or two alone is no answer to "who signed it"."""
+    order = [d for d in ctx.ranked if d in ctx.hinted]
+    if not order:
+        named = {m.doc_id for m in ctx.matches if m.score >= BARE_NUMBER_SCORE}
+        order = [d for d in ctx.ranked if d in named]
+    if not order and ctx.matches:  # named by title words alone: only when one plan stands out
+        runner_up = ctx.matches[1].score if len(ctx.matches) > 1 else 0.0
+        if ctx.matches[0].score >= TITLE_MATCH_LEAD * runner_up:
+            order = [ctx.matches[0].doc_id]
     if not order and len(ctx.docs) == 1:
         order = [ctx.docs[0].doc_id]
     return order
