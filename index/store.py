@@ -141,6 +141,21 @@ class IndexStore:
             seen.update(new)
             owned[doc.doc_id] = new
         todo = [t for texts in owned.values() for t in texts]
+        zero = np.zeros(embedder.dim, dtype=np.float32)  # no dense evidence: cosine 0 with every query
+        unsaved = {doc.doc_id: doc for doc in pending}
+
+        def save_complete() -> None:
+            """Save every document whose units are all known (as soon as they are: a build
+            interrupted on the worker path keeps the documents it finished)."""
+            for doc_id, doc in list(unsaved.items()):
+                texts = units[doc_id]
+                if all(t is None or t in known for t in texts):
+                    vectors = (np.stack([zero if t is None else known[t] for t in texts]) if texts
+                               else np.zeros((0, embedder.dim), dtype=np.float32))
+                    _atomic_save_npy(self._vectors_path(doc, embedder.fingerprint), vectors)
+                    report.embedded.append(doc_id)
+                    del unsaved[doc_id]
+
         began = time.perf_counter()
         model = embedder.onnx_model() if workers > 1 and todo else None
         if workers > 1 and todo and model is None:
@@ -155,19 +170,15 @@ class IndexStore:
 
             def on_done(key: str, vectors: np.ndarray) -> None:
                 known.update(zip(owned[keys[key]], vectors))
+                save_complete()
 
+            save_complete()  # documents whose units were all cached or repeated
             embed_jobs([EmbedJob(key, owned[doc_id]) for key, doc_id in keys.items()], model,
                        self.root / "vectors" / ".partial", on_done, workers=workers, progress=progress)
+        save_complete()
         total = sum(len(t) for t in units.values())
         logger.info("embedded %d distinct texts for %d chunks of %d documents in %.1f s (%d repeated or cached)",
                     len(todo), total, len(pending), time.perf_counter() - began, total - len(todo))
-        zero = np.zeros(embedder.dim, dtype=np.float32)  # no dense evidence: cosine 0 with every query
-        for doc in pending:
-            texts = units[doc.doc_id]
-            vectors = (np.stack([zero if t is None else known[t] for t in texts]) if texts
-                       else np.zeros((0, embedder.dim), dtype=np.float32))
-            _atomic_save_npy(self._vectors_path(doc, embedder.fingerprint), vectors)
-            report.embedded.append(doc.doc_id)
 
     def _cached_units(self, units: dict[str, list[str | None]], pending: list[Document], docs: list[Document],
                       embedder: Embedder) -> dict[str, np.ndarray]:
