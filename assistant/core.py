@@ -129,7 +129,7 @@ class Assistant:
             return Embedder(path, threads=self.settings.torch_threads, backend=self.settings.embedding_backend,
                             precision=self.settings.embedding_precision,
                             passage_tokens=self.settings.embedding_passage_tokens,
-                            workers=self.settings.embedding_workers)
+                            batch_threads=self.settings.embedding_threads)
         except EmbeddingModelError as exc:
             logger.warning("%s; retrieval falls back to BM25 only", exc)
             return None

@@ -30,8 +30,9 @@ class Settings(BaseSettings):
         "faster indexing; 'float32' the exported weights as they are")
     embedding_passage_tokens: int = Field(512, ge=16, le=512, description="passages are cut to this many tokens "
                                           "before embedding")
-    embedding_workers: int = Field(0, ge=0, le=64, description="threads embedding passages in parallel; "
-                                   "0 = as many as there are idle cores when indexing starts")
+    embedding_threads: int = Field(0, ge=0, le=64, description="threads that embed batches of passages side by side "
+                                   "in this process (ONNX backend, one shared session); 0 = as many as there are "
+                                   "idle cores when indexing starts")
     dense_weight: float = Field(0.3, ge=0.0, le=5.0, description="weight of the dense cosine in hybrid fusion")
     top_k: int = Field(8, ge=1, le=100, description="chunks retrieved for an extractive answer")
     abstain_threshold: float = Field(0.62, ge=0.0, le=1.0,

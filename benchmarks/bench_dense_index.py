@@ -129,7 +129,7 @@ def time_paths(work: Path, docs: list, args) -> None:
     shutil.copytree(old_store.root / "tokens", new_store.root / "tokens")
     rows.append(("BM25 caches (segmentation), both paths", chunks, "", "", f"{seg_s:.1f} s", f"{chunks / seg_s:.0f}", ""))
 
-    old = Embedder(model, background=False, backend="onnx", precision="float32", passage_tokens=512, workers=1)
+    old = Embedder(model, background=False, backend="onnx", precision="float32", passage_tokens=512, batch_threads=1)
     units = [dense_text(d, c, diacritics.repair_ocr) for d in docs for c in d.chunks]
     old_tokens = token_count(old, units, 512)
     load0 = load_text()
@@ -143,7 +143,7 @@ def time_paths(work: Path, docs: list, args) -> None:
     old_store.build(docs, segmenter, old, restore=diacritics.repair_ocr, ocr_fold=diacritics.ocr_fold)  # manifest
 
     new = Embedder(model, background=False, backend="onnx", precision=args.precision,
-                   passage_tokens=args.passage_tokens, workers=args.workers)
+                   passage_tokens=args.passage_tokens, batch_threads=args.workers)
     distinct = list(dict.fromkeys(units))
     new_tokens = token_count(new, distinct, args.passage_tokens)
     load0 = load_text()

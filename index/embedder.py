@@ -86,7 +86,7 @@ class Embedder:
 
     def __init__(self, path: Path, *, threads: int | None = None, background: bool = True,
                  backend: Backend = "auto", precision: Precision = "float32", passage_tokens: int = FULL_LENGTH,
-                 workers: int = 1):
+                 batch_threads: int = 1):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         self.path = Path(path)
@@ -97,7 +97,7 @@ class Embedder:
         self.name = self.path.name
         self.precision: Precision = precision
         self.passage_tokens = max(8, int(passage_tokens))
-        self.workers = int(workers)  # 0: as many as there are idle cores when a batch starts
+        self.batch_threads = int(batch_threads)  # 0: as many as there are idle cores when a batch starts
         # vectors differ with the weights' precision and the passage cap: both are part of the
         # fingerprint, so an index built one way is refused (and rebuilt) when used the other way
         variant = ("-i8" if precision == "int8" else "") + \
@@ -209,9 +209,9 @@ class Embedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         if self._onnx is not None:
-            workers = self.workers or idle_cores()
+            threads = self.batch_threads or idle_cores()
             return self._onnx.encode(texts, self._passage_prompt, batch_size,
-                                     max_length=self.passage_tokens, workers=workers if len(texts) > 64 else 1)
+                                     max_length=self.passage_tokens, workers=threads if len(texts) > 64 else 1)
         with self._torch_lock:  # the passage cap is the model's max_seq_length for this call only
             full = self._model.max_seq_length
             self._model.max_seq_length = min(full, self.passage_tokens)

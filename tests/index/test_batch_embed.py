@@ -93,9 +93,7 @@ def test_index_build_with_workers_resumes_and_equals_the_in_process_build(embedd
     for doc in docs:
         a = single.fields(doc, seg, embedder).vectors
         b = store.fields(doc, seg, embedder).vectors
-        embedded = np.abs(a).sum(axis=1) > 0  # headings are not embedded: zero rows in both builds
-        assert a.shape == b.shape and (embedded == (np.abs(b).sum(axis=1) > 0)).all()
-        assert float((a[embedded] * b[embedded]).sum(axis=1).min()) > 0.9999
+        assert a.shape == b.shape and float((a * b).sum(axis=1).min()) > 0.9999
     again = store.build(docs, seg, embedder, workers=2)
     assert not again.embedded and sorted(again.reused) == sorted(d.doc_id for d in docs)
 

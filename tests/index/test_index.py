@@ -12,7 +12,7 @@ from index.dense import DenseIndex
 from index.hybrid import SearchFilters
 from index.segment import Segmenter
 from index.sparse import SparseIndex
-from index.store import UNEMBEDDED_KINDS, IndexMismatchError, IndexStore, dense_text
+from index.store import IndexMismatchError, IndexStore, dense_text
 from ingest.pipeline import parse_file
 from tests.conftest import CORPUS, OCR_DOC, TABLE_DOC
 
@@ -90,7 +90,7 @@ def test_build_load_round_trip_and_incremental_update(tmp_path, docs):
     second = store.build(docs, seg, embedder)  # two more documents
     assert sorted(second.embedded) == sorted(d.doc_id for d in docs[3:])
     # only the new documents' units were embedded, each once, and none already embedded before
-    new_units = {dense_text(d, c, None) for d in docs[3:] for c in d.chunks if c.kind not in UNEMBEDDED_KINDS}
+    new_units = {dense_text(d, c, None) for d in docs[3:] for c in d.chunks}
     assert set(embedder.texts[calls:]) == new_units - first_units
     assert embedder.calls - calls == len(new_units - first_units) <= sum(len(d.chunks) for d in docs[3:])
     index = store.load(docs, seg, embedder)
@@ -112,7 +112,7 @@ def test_repeated_units_share_one_vector_within_and_across_documents(tmp_path, d
                                                                    for c in base.chunks])
     store, seg, embedder = IndexStore(tmp_path), Segmenter(), FakeEmbedder()
     store.build([base], seg, embedder)
-    units = [dense_text(base, c, None) for c in base.chunks if c.kind not in UNEMBEDDED_KINDS]
+    units = [dense_text(base, c, None) for c in base.chunks]
     assert embedder.calls == len(set(units)) == len(units) - 1
     report = store.build([base, twin], seg, embedder)
     assert report.embedded == ["twin_of_000"] and embedder.calls == len(set(units))  # nothing new to embed
@@ -120,10 +120,9 @@ def test_repeated_units_share_one_vector_within_and_across_documents(tmp_path, d
     half = len(base.chunks)
     matrix = np.stack([index.dense.index.reconstruct(i) for i in range(2 * half)])
     np.testing.assert_array_equal(matrix[:half], matrix[half:])
-    for i, chunk in enumerate(base.chunks):  # a heading has no vector of its own: its title opens its children's
-        expected = np.zeros(embedder.dim) if chunk.kind in UNEMBEDDED_KINDS else embedder._vec(dense_text(base, chunk, None))
-        np.testing.assert_allclose(matrix[i], expected, atol=1e-6)
-    assert any(c.kind in UNEMBEDDED_KINDS for c in base.chunks)
+    for i, chunk in enumerate(base.chunks):  # every chunk, headings included, has its own unit's vector
+        np.testing.assert_allclose(matrix[i], embedder._vec(dense_text(base, chunk, None)), atol=1e-6)
+    assert any(c.kind == "heading" for c in base.chunks)
 
 
 def test_a_different_model_is_refused(tmp_path, docs):
