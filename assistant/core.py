@@ -20,6 +20,7 @@ from assistant.draft import Draft
 from assistant.evidence import question_units
 from assistant.library import Library, Loaded
 from assistant.llm import rewriter_from_settings
+from assistant.crosslingual import english_units
 from assistant.query import Query, parse
 from assistant.schema import (Answer, DocumentDetail, DocumentInfo, SearchHit, SectionInfo, TaskInfo,
                               Turn, UploadedDocument)
@@ -101,7 +102,10 @@ class Assistant:
         if path is None:
             return None
         try:
-            return Embedder(path, threads=self.settings.torch_threads, backend=self.settings.embedding_backend)
+            return Embedder(path, threads=self.settings.torch_threads, backend=self.settings.embedding_backend,
+                            precision=self.settings.embedding_precision,
+                            passage_tokens=self.settings.embedding_passage_tokens,
+                            batch_threads=self.settings.embedding_threads)
         except EmbeddingModelError as exc:
             logger.warning("%s; retrieval falls back to BM25 only", exc)
             return None
@@ -174,8 +178,8 @@ class Assistant:
             return draft
         if draft.answer.rstrip().endswith(":"):  # a lead-in or heading with nothing under it answers nothing
             return _withheld(query, draft, "the answer would be a heading with nothing under it")
-        hinted = state.matcher.hinted_docs(query.text)
-        exact = {m.doc_id for m in state.matcher.match(query.text) if m.score >= EXACT_MATCH_SCORE}
+        hinted = state.matcher.hinted_docs(query.names_text or query.text)
+        exact = {m.doc_id for m in state.matcher.match(query.names_text or query.text) if m.score >= EXACT_MATCH_SCORE}
         draft.features = evidence_of(draft.path, draft.features, lang=query.lang, plan_named=bool(hinted),
                                      doc_in_hinted=draft.doc_id in hinted, plan_exact=draft.doc_id in exact,
                                      units=len(query.folded.split()), answer_len=len(draft.answer))
@@ -192,6 +196,9 @@ class Assistant:
     def _add_units(self, query: Query) -> None:
         from index.segment import _segment
 
+        if query.lang == "en":  # its glossary terms, each satisfied by any of its Vietnamese renderings
+            query.units = query.units_folded = english_units(query)
+            return
         segment = _segment if self.segmenter.use_underthesea else str.split
         text = query.evidence_text or query.search_text
         if query.lang == "vi-noaccent":
@@ -229,9 +236,10 @@ class Assistant:
         if unknown:
             return Draft(f"Các kế hoạch hiện có không đề cập đến {', '.join(unknown)}, nên không thể trả lời câu hỏi này.",
                          abstained=True, path="unknown-org")
-        hinted = state.matcher.hinted_docs(query.text) & {d.doc_id for d in docs} if not only_docs else set(only_docs)
+        names = query.names_text or query.text
+        hinted = state.matcher.hinted_docs(names) & {d.doc_id for d in docs} if not only_docs else set(only_docs)
         in_scope = {d.doc_id for d in docs}
-        matches = [m for m in state.matcher.match(query.text) if m.doc_id in in_scope]
+        matches = [m for m in state.matcher.match(names) if m.doc_id in in_scope]
         ranked = [m.doc_id for m in matches]
         ctx = Context(docs=docs, hinted=hinted, ranked=ranked, matches=matches, index=state.index, weights=state.weights,
                       matcher=state.matcher, settings=self.settings, add_units=self._add_units,
@@ -257,7 +265,7 @@ class Assistant:
         parsed = parse(query)
         filters = SearchFilters(doc_ids={doc_id}) if doc_id else None
         hits = state.index.search(parsed.search_text, max(k, 30), filters)
-        hinted = state.matcher.hinted_docs(parsed.text)
+        hinted = state.matcher.hinted_docs(parsed.names_text or parsed.text)
         if parsed.task_ref:
             ref_chunks = [c for c in state.index.chunks if (c.task_id or c.section_label) == parsed.task_ref
                           and (not doc_id or c.doc_id == doc_id)]

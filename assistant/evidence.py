@@ -114,9 +114,12 @@ def coverage(units: list[str], evidence: str, weights: TermWeights, *, accented:
         ev = fold(ev)
     total = got = 0.0
     for unit in dict.fromkeys(units):
-        w = weights.idf(unit, accented) * (0.3 if weights.common(unit) else 1.0) * (1 + 0.3 * unit.count(" "))
+        # "ngan sach|kinh phi": alternatives (an English term's renderings), weighed by their mean
+        alternatives = unit.split("|")
+        w = sum(weights.idf(a, accented) * (0.3 if weights.common(a) else 1.0) * (1 + 0.3 * a.count(" "))
+                for a in alternatives) / len(alternatives)
         total += w
         if any(re.search(r"(?<![\w/])" + re.escape(form) + r"(?![\w/])", ev)
-               for form in (unit, *SYNONYMS.get(unit, ()))):
+               for a in alternatives for form in (a, *SYNONYMS.get(a, ()))):
             got += w
     return got / total if total else 0.0

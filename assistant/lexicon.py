@@ -22,6 +22,18 @@ GROUPED_REF_RE = re.compile(
 # "bước 6", "step 6": a step of a procedure table
 STEP_REF_RE = re.compile(r"\b(?:buoc|step)\s*(?:so\s*)?(\d{1,2})\b")
 EN_WORDS = {"the", "is", "who", "what", "which", "when", "how", "task", "does", "for", "of", "and", "plan", "its", "are", "by"}
+# A folded word that can be a Vietnamese syllable (onset, vowels, final). An unaccented word that
+# cannot ("signed", "commune", "reform") is read as English when telling the language apart;
+# "the", "by" can ("thể", "bị"), so they alone never make Vietnamese text English.
+VI_SYLLABLE_RE = re.compile(r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[ckmnpt])?$")
+# "Chi Lăng commune", "Ca Mau province": a name (capitalised words) followed by the kind of place
+EN_NAME_STOP = frozenset({"in", "on", "at", "to", "by", "the", "so", "do", "he", "me", "no"})  # English, though syllable-shaped
+EN_PLACE_KINDS = {"commune": "xã", "ward": "phường", "province": "tỉnh", "district": "huyện", "city": "thành phố",
+                  "town": "thị xã"}
+EN_PLACE_RE = re.compile(r"\b((?:[A-ZĐ][^\s,.;:?!()'’]*\s){1,4})(?i:(commune|ward|province|district|city|town))\b"
+                         r"(?!\s+of\b)")
+# Abbreviations Vietnamese questions use that are not syllables either.
+VI_ABBREVIATIONS = frozenset("cchc tthc ubnd hdnd vbqppl cntt csdl pakn dvc bnv snv".split())
 TIME_RE = re.compile(
     r"(quy\s+[iv]{1,3}(?:\s*/\s*\d{4})?|\b6 thang\b|sau thang|giai doan\s*\d{4}\s*[-–]\s*\d{4}|nam\s+\d{4}|"
     r"\d{1,2}/\d{1,2}(?:/\d{4})?)"
@@ -123,6 +135,58 @@ GLOSSARY: dict[str, str] = {
     "merger": "sap nhap", "merge": "sap nhap", "streamline": "tinh gon", "apparatus": "bo may",
     "culture": "van hoa", "society": "xa hoi", "economy": "kinh te", "finance office": "phong kinh te",
 }
+# Generic administrative English (issue 14): kinds of documents and bodies, what plans ask bodies to do,
+# time words. Written as a vocabulary of the domain, not from any question's wording.
+GLOSSARY.update({
+    "decision": "quyet dinh", "decree": "nghi dinh", "circular": "thong tu", "resolution": "nghi quyet",
+    "directive": "chi thi", "notice": "thong bao", "official letter": "cong van", "regulation": "quy dinh",
+    "regulations": "quy dinh", "appendix": "phu luc", "article": "dieu", "clause": "khoan", "chapter": "chuong",
+    "ministry": "bo", "minister": "bo truong", "prime minister": "thu tuong", "government office": "van phong chinh phu",
+    "provincial": "tinh", "province": "tinh", "city": "thanh pho", "ward": "phuong", "wards": "phuong",
+    "communes": "xa", "commune-level": "cap xa", "district": "huyen", "village": "thon", "unit": "don vi",
+    "units": "don vi", "agency": "co quan", "agencies": "co quan", "body": "co quan", "bodies": "co quan",
+    "council": "hoi dong", "committee": "uy ban", "chairman": "chu tich", "chairperson": "chu tich",
+    "vice chairman": "pho chu tich", "director": "giam doc", "head": "truong thu truong", "deputy": "pho",
+    "specialised": "chuyen mon", "specialized": "chuyen mon", "professional": "chuyen mon",
+    "issue": "ban hanh", "issued": "ban hanh", "issues": "ban hanh", "approve": "phe duyet", "approved": "phe duyet",
+    "approval": "phe duyet", "draw up": "xay dung", "drafting": "xay dung soan thao", "draft": "du thao xay dung",
+    "build": "xay dung", "building": "xay dung", "establish": "thanh lap", "propose": "de xuat", "proposes": "de xuat",
+    "proposal": "de nghi to trinh", "coordinate": "phoi hop", "coordinates": "phoi hop", "coordination": "phoi hop",
+    "assess": "danh gia", "assessment": "danh gia", "evaluate": "danh gia", "evaluation": "danh gia",
+    "scores": "cham diem", "scoring": "cham diem", "rank": "xep hang", "reviews": "ra soat", "reviewing": "ra soat",
+    "monitors": "theo doi", "enforcement": "thi hanh", "law enforcement": "thi hanh phap luat",
+    "compile": "tong hop", "compiles": "tong hop", "summarise": "tong hop", "summarize": "tong hop",
+    "estimate": "du toan", "estimates": "du toan", "expenditure": "chi", "spending": "chi", "allocate": "phan bo bo tri",
+    "publish": "cong bo", "published": "cong bo", "announce": "cong bo", "post": "dang tai", "posts": "dang tai",
+    "disseminate": "pho bien", "dissemination": "pho bien", "raise awareness": "nang cao nhan thuc",
+    "recruit": "tuyen dung", "recruited": "tuyen dung", "appoint": "bo nhiem", "appointment": "bo nhiem",
+    "discipline": "ky luat", "violation": "vi pham", "violations": "vi pham", "handle": "xu ly", "handled": "xu ly",
+    "receive": "tiep nhan", "receipt": "tiep nhan", "return results": "tra ket qua", "result": "ket qua",
+    "results": "ket qua", "outcome": "ket qua", "criteria": "tieu chi", "criterion": "tieu chi", "standard": "tieu chuan chuan",
+    "standards": "tieu chuan", "software": "phan mem", "database": "co so du lieu", "databases": "co so du lieu",
+    "system": "he thong", "information system": "he thong thong tin", "electronic": "dien tu",
+    "social network": "mang xa hoi", "social networks": "mang xa hoi", "bulletin": "ban tin", "newsletter": "ban tin",
+    "technologies": "cong nghe", "ideas": "y tuong", "idea": "y tuong", "solutions": "giai phap", "solution": "giai phap",
+    "full-process": "toan trinh", "end-to-end": "toan trinh", "mobile network": "mang di dong", "coverage": "phu song",
+    "period": "giai doan", "phase": "giai doan", "stage": "giai doan", "year": "nam", "years": "nam", "month": "thang",
+    "months": "thang", "monthly": "hang thang", "weekly": "hang tuan", "working days": "ngay lam viec",
+    "working day": "ngay lam viec", "at the latest": "cham nhat", "no later than": "cham nhat", "by the end of": "truoc",
+    "regularly": "thuong xuyen", "ongoing": "thuong xuyen", "each year": "hang nam", "every year": "hang nam",
+    "take effect": "hieu luc", "effective": "hieu luc", "replacing": "thay the", "abolish": "bai bo", "repeal": "bai bo",
+    "amend": "sua doi", "amended": "sua doi", "amendment": "sua doi bo sung", "supplement": "bo sung",
+    "workforce": "nhan luc", "human resources": "nguon nhan luc", "talent": "nhan tai", "qualification": "trinh do",
+    "cadres": "can bo", "employees": "vien chuc nguoi lao dong", "workers": "nguoi lao dong",
+    "households": "ho gia dinh", "poor households": "ho ngheo", "residents": "nguoi dan", "population": "dan so",
+    "investment": "dau tu", "invest": "dau tu", "project": "du an", "projects": "du an", "programme": "chuong trinh",
+    "program": "chuong trinh", "scheme": "de an", "strategy": "chien luoc", "objective": "muc tieu", "objectives": "muc tieu",
+    "goal": "muc tieu", "goals": "muc tieu", "targets": "chi tieu muc tieu", "percentage": "ty le %", "share of": "ty le",
+    "at least": "toi thieu it nhat", "maximum": "toi da", "up to": "toi da khong qua", "minimum": "toi thieu",
+    "fee": "phi le phi", "fees": "phi le phi", "fine": "phat tien", "fines": "phat tien", "penalty": "xu phat",
+    "support": "ho tro", "subsidy": "ho tro", "loan": "cho vay", "loans": "cho vay", "interest rate": "lai suat",
+    "environment": "moi truong", "health": "y te", "education": "giao duc", "agriculture": "nong nghiep",
+    "transport": "giao thong", "construction": "xay dung", "industry and trade": "cong thuong", "tax": "thue",
+    "taxpayers": "nguoi nop thue", "justice": "tu phap", "finance department": "so tai chinh",
+})
 
 # -- from answer_type -------------------------------------------------------------------------------
 PERCENT_RE = re.compile(r"\d+(?:[.,]\d+)?\s*%")

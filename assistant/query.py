@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ingest.text import fold, has_diacritics
 from assistant.lexicon import DOC_KINDS, EN_WORDS, FIELD_CUES, GLOSSARY, GROUPED_REF_RE, INTENT_CUES, STEP_REF_RE, TASK_REF_RE, TIME_RE  # noqa: F401
+from assistant.lexicon import EN_NAME_STOP, EN_PLACE_KINDS, EN_PLACE_RE, VI_ABBREVIATIONS, VI_SYLLABLE_RE
 
 Field_ = str  # "lead", "cooperating", "product", "deadline", "content"
 
@@ -30,6 +31,8 @@ class Query:
     times: list[str] = field(default_factory=list)
     search_text: str = ""  # what retrieval searches (English terms mapped to Vietnamese)
     evidence_text: str = ""  # what evidence must cover: the question, or for English its Vietnamese terms
+    names_text: str = ""  # what names the plan, as plans write it ("Chi Lăng commune" -> "xã Chi Lăng")
+    en_terms: list[str] = field(default_factory=list)  # an English question's glossary terms, in Vietnamese
     units: list[str] = field(default_factory=list)  # content words with diacritics (for coverage)
     units_folded: list[str] = field(default_factory=list)
     followup: bool = False
@@ -38,11 +41,26 @@ class Query:
 def detect_lang(text: str) -> str:
     words = re.findall(r"\w+", text.lower())
     english = sum(1 for w in words if w in EN_WORDS)
+    # a question word that is no Vietnamese syllable, with three words that cannot be Vietnamese:
+    # "Who signed Chi Lăng commune's 2026 administrative reform plan?" is English
+    strict = sum(1 for w in words if w in EN_WORDS and not VI_SYLLABLE_RE.match(w))
+    foreign = sum(1 for w in words if w.isascii() and w.isalpha() and len(w) >= 3 and not VI_SYLLABLE_RE.match(w)
+                  and w not in VI_ABBREVIATIONS)
     if has_diacritics(text):
         # English that names Vietnamese bodies or codes ("Decision 2500/QĐ-TTg", "Sở Nội vụ") is still English
         accented = sum(1 for w in words if has_diacritics(w))
-        return "en" if english >= 3 and accented <= 0.3 * len(words) else "vi"
-    return "en" if english >= 2 else "vi-noaccent"
+        return "en" if (english >= 3 or strict >= 1 and foreign >= 3) and accented <= 0.4 * len(words) else "vi"
+    return "en" if english >= 2 or strict >= 1 and foreign >= 3 else "vi-noaccent"
+
+
+def _vietnamese_name(words: str) -> str:
+    """The capitalised words that end ``words`` and can be Vietnamese syllables ("Under Nghe An" -> "Nghe An")."""
+    name: list[str] = []
+    for word in reversed(words.split()):
+        if not VI_SYLLABLE_RE.match(fold(word).lower()) or word.lower() in EN_NAME_STOP:
+            break
+        name.insert(0, word)
+    return " ".join(name)
 
 
 def contains(folded: str, cue: str) -> bool:
@@ -74,10 +92,15 @@ def parse(question: str) -> Query:
     query.times = [m.group(0) for m in TIME_RE.finditer(folded)]
     query.followup = "followup" in query.intents and len(folded.split()) <= 10
     search = text
-    query.evidence_text = text
+    query.evidence_text = query.names_text = text
     if query.lang == "en":
         extra = [vi for en, vi in GLOSSARY.items() if contains(folded, en)]
+        query.en_terms = extra
         search = f"{text} {' '.join(extra)}"
+        # English puts the kind of a place after its name; plans write "xã Chi Lăng", "tỉnh Cà Mau"
+        places = [f"{EN_PLACE_KINDS[m.group(2).lower()]} {name}" for m in EN_PLACE_RE.finditer(text)
+                  if (name := _vietnamese_name(m.group(1)))]
+        query.names_text = " ".join([text, *places, *extra])
         # coverage is judged on Vietnamese evidence: only the mapped terms, codes, numbers and names count
         keep = [w for w in re.findall(r"\S+", text) if re.search(r"\d", w) or w[:1].isupper() and not
                 w.lower() in EN_WORDS | {"in", "what", "which", "who", "when", "how", "besides", "department",

@@ -25,6 +25,14 @@ class Settings(BaseSettings):
     embedding_backend: Literal["auto", "onnx", "torch"] = Field(
         "auto", description="'onnx' (ONNX Runtime over an export of the same weights: ~2x faster here), "
         "'torch' (SentenceTransformer.encode), or 'auto' (ONNX when the model's pipeline allows it)")
+    embedding_precision: Literal["float32", "int8"] = Field(
+        "float32", description="'int8' runs the ONNX model with int8 MatMul weights (dynamic quantisation): "
+        "faster indexing; 'float32' the exported weights as they are")
+    embedding_passage_tokens: int = Field(512, ge=16, le=512, description="passages are cut to this many tokens "
+                                          "before embedding")
+    embedding_threads: int = Field(0, ge=0, le=64, description="threads that embed batches of passages side by side "
+                                   "in this process (ONNX backend, one shared session); 0 = as many as there are "
+                                   "idle cores when indexing starts")
     dense_weight: float = Field(0.3, ge=0.0, le=5.0, description="weight of the dense cosine in hybrid fusion")
     top_k: int = Field(8, ge=1, le=100, description="chunks retrieved for an extractive answer")
     abstain_threshold: float = Field(0.62, ge=0.0, le=1.0,

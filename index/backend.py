@@ -94,7 +94,9 @@ class IndexBackend(Protocol):
     def chunks(self) -> Sequence[Chunk]: ...
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None,
-               use_dense: bool = True) -> list[ScoredChunk]: ...
+               use_dense: bool = True, *, dense_query: str | None = None) -> list[ScoredChunk]:
+        """Fused BM25 + dense search; ``dense_query``, when given, is embedded as written in
+        place of ``query`` (an English question while BM25 reads its Vietnamese rendering)."""
 
     def sparse_search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[ScoredChunk]: ...
 

@@ -45,6 +45,7 @@ class OnnxModel:
     model_dir: Path
     onnx_file: Path
     prompt: str | None  # the passage prompt's name ("passage" for e5), None for models without one
+    max_length: int | None = None  # passages capped at this many tokens (the embedder's cap)
 
 
 @dataclass
@@ -152,9 +153,10 @@ def _start_worker(model: OnnxModel) -> None:
 
     _WORKER["encoder"] = OnnxEncoder(model.model_dir, model.onnx_file, threads=1)
     _WORKER["prompt"] = model.prompt
+    _WORKER["max_length"] = model.max_length
 
 
 def _embed_unit(unit: _Unit, batch_size: int) -> int:
-    vectors = _WORKER["encoder"].encode(unit.texts, _WORKER["prompt"], batch_size)
+    vectors = _WORKER["encoder"].encode(unit.texts, _WORKER["prompt"], batch_size, max_length=_WORKER["max_length"])
     save_npy_atomically(unit.path, vectors)
     return len(unit.texts)

@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 
 Backend = Literal["auto", "onnx", "torch"]
+Precision = Literal["float32", "int8"]
+FULL_LENGTH = 512  # the model's own limit: passages are not capped below it
 
 
 class EmbeddingModelError(CchcError, RuntimeError):
@@ -84,14 +86,24 @@ class Embedder:
     """
 
     def __init__(self, path: Path, *, threads: int | None = None, background: bool = True,
-                 backend: Backend = "auto"):
+                 backend: Backend = "auto", precision: Precision = "float32", passage_tokens: int = FULL_LENGTH,
+                 batch_threads: int = 1):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         self.path = Path(path)
         if not (self.path / "modules.json").exists() and not (self.path / "config.json").exists():
             raise EmbeddingModelError(f"{self.path} is not a sentence-transformers model folder")
+        if precision == "int8" and backend == "torch":
+            raise EmbeddingModelError("int8 embeddings need the ONNX backend; set CCHC_EMBEDDING_BACKEND=onnx or auto")
         self.name = self.path.name
-        self.fingerprint = folder_fingerprint(self.path)
+        self.precision: Precision = precision
+        self.passage_tokens = max(8, int(passage_tokens))
+        self.batch_threads = int(batch_threads)  # 0: as many as there are idle cores when a batch starts
+        # vectors differ with the weights' precision and the passage cap: both are part of the
+        # fingerprint, so an index built one way is refused (and rebuilt) when used the other way
+        variant = ("-i8" if precision == "int8" else "") + \
+            (f"-t{self.passage_tokens}" if self.passage_tokens < FULL_LENGTH else "")
+        self.fingerprint = folder_fingerprint(self.path) + variant
         self._threads = threads or 1  # one thread: on 2 shared cores more threads thrash (measured)
         self.requested_backend = backend
         self.backend: str | None = None  # the one in use once loaded
@@ -127,9 +139,13 @@ class Embedder:
         try:
             check_supported(self.path)
             onnx_file = export_onnx(self.path)
+            if self.precision == "int8":
+                from index.quantize import quantize_int8
+
+                onnx_file = quantize_int8(self.path)
             encoder = OnnxEncoder(self.path, onnx_file, threads=self._threads)
         except (UnsupportedModelError, OnnxExportError, OSError, ImportError, RuntimeError) as exc:
-            if self.requested_backend == "onnx":
+            if self.requested_backend == "onnx" or self.precision == "int8":
                 raise EmbeddingModelError(f"ONNX backend unavailable for {self.path}: {exc}") from exc
             logger.warning("ONNX backend unavailable for %s (%s); using PyTorch", self.path.name, exc)
             return False
@@ -179,7 +195,8 @@ class Embedder:
             return None
         from index.batch_embed import OnnxModel
 
-        return OnnxModel(self.path, self._onnx_file, self._passage_prompt)
+        return OnnxModel(self.path, self._onnx_file, self._passage_prompt,
+                         self.passage_tokens if self.passage_tokens < FULL_LENGTH else None)
 
     @property
     def dim(self) -> int:
@@ -187,13 +204,23 @@ class Embedder:
         return self._dim
 
     def embed_passages(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
+        """Passage vectors in input order; pass many texts at once: the ONNX path sorts them by
+        length into batches of similar length and spreads the batches over idle cores."""
         self._wait()
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         if self._onnx is not None:
-            return self._onnx.encode(texts, self._passage_prompt, batch_size)
-        vectors = self._model.encode(texts, prompt_name=self._passage_prompt, batch_size=batch_size,
-                               normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True)
+            threads = self.batch_threads or idle_cores()
+            return self._onnx.encode(texts, self._passage_prompt, batch_size,
+                                     max_length=self.passage_tokens, workers=threads if len(texts) > 64 else 1)
+        with self._torch_lock:  # the passage cap is the model's max_seq_length for this call only
+            full = self._model.max_seq_length
+            self._model.max_seq_length = min(full, self.passage_tokens)
+            try:
+                vectors = self._model.encode(texts, prompt_name=self._passage_prompt, batch_size=batch_size,
+                                             normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True)
+            finally:
+                self._model.max_seq_length = full
         return np.asarray(vectors, dtype=np.float32)
 
     def embed_query(self, text: str) -> np.ndarray:
@@ -203,3 +230,18 @@ class Embedder:
         vector = self._model.encode([text], prompt_name=self._query_prompt, normalize_embeddings=True,
                               show_progress_bar=False, convert_to_numpy=True)
         return np.asarray(vector[0], dtype=np.float32)
+
+
+def idle_cores() -> int:
+    """Cores free for embedding: all of them minus the load of other work (at least one).
+
+    The one-minute load average counts the calling process too (it is busy preparing the
+    build), so one unit of load is taken to be our own. On 2 cores shared with other jobs a
+    second embedding thread only competes for a core that is already taken; when the machine is
+    otherwise idle it nearly doubles throughput."""
+    cores = os.cpu_count() or 1
+    try:
+        others = max(0.0, os.getloadavg()[0] - 1.0)
+    except OSError:
+        return 1
+    return max(1, min(cores, int(cores - others + 0.5)))

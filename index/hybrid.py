@@ -73,21 +73,29 @@ class HybridIndex:
         terms = query_terms(self.segmenter, query)
         return self.sparse.scores(terms.accented, terms.folded)
 
-    def dense_scores(self, query: str, candidates: int = 200) -> dict[int, float]:
+    def dense_scores(self, query: str, candidates: int = 200, *, restore: bool = True) -> dict[int, float]:
+        """Cosine of the ``candidates`` nearest chunks. An unaccented query is given its diacritics
+        first (the model understands accented Vietnamese); ``restore=False`` embeds the text as it
+        is (an English question: restoring would turn its words into Vietnamese syllables)."""
         if self.dense is None or self.embedder is None or not self.dense.size:
             return {}
-        vector = query_vector(self.embedder, query, self._restore)
+        vector = query_vector(self.embedder, query, self._restore if restore else None)
         if vector is None:
             return {}
         ids, scores = self.dense.search(vector, candidates)
         return {int(i): float(s) for i, s in zip(ids, scores)}
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None,
-               use_dense: bool = True) -> list[ScoredChunk]:
+               use_dense: bool = True, *, dense_query: str | None = None) -> list[ScoredChunk]:
+        """The ``k`` best chunks for ``query``. ``dense_query`` is what the dense stage embeds
+        instead of ``query``, as written (an English question, while BM25 reads ``query``: the
+        question with its glossary terms in Vietnamese)."""
         if not self.chunks:
             return []
         sparse = self.sparse_scores(query)
-        dense = self.dense_scores(query) if use_dense and self.dense_weight > 0 else {}
+        dense: dict[int, float] = {}
+        if use_dense and self.dense_weight > 0:
+            dense = self.dense_scores(query) if dense_query is None else self.dense_scores(dense_query, restore=False)
         fused = normalise_sparse(sparse)
         add_dense(fused, dense, self.dense_weight)
         mask = self._mask(filters)

@@ -350,7 +350,7 @@ class MilvusIndex:
 
     # -- search ----------------------------------------------------------------
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None,
-               use_dense: bool = True) -> list[ScoredChunk]:
+               use_dense: bool = True, *, dense_query: str | None = None) -> list[ScoredChunk]:
         snap = self._snapshot
         if not snap.chunks:
             return []
@@ -359,7 +359,10 @@ class MilvusIndex:
         limit = max(self.sparse_candidates, k)
         whole = {f: self._bm25(f, t, limit, "") for f, t in texts.items()}
         inside = {f: self._bm25(f, t, limit, expr) for f, t in texts.items()} if expr else whole
-        dense = self._dense(query, DENSE_CANDIDATES, "") if use_dense and self.dense_weight > 0 else {}
+        dense: dict[str, float] = {}
+        if use_dense and self.dense_weight > 0:
+            dense = (self._dense(query, DENSE_CANDIDATES, "") if dense_query is None
+                     else self._dense(dense_query, DENSE_CANDIDATES, "", restore=False))
         known = _Known(texts)
         top = self._best_sparse(whole, known, snap)
         candidates = set().union(*(h.scores for h in inside.values()))
@@ -417,10 +420,10 @@ class MilvusIndex:
         expr = f"chunk_id in [{', '.join(_quote(c) for c in chunk_ids)}]"
         return self._bm25(name, text, len(chunk_ids), expr).scores
 
-    def _dense(self, query: str, limit: int, expr: str) -> dict[str, float]:
+    def _dense(self, query: str, limit: int, expr: str, *, restore: bool = True) -> dict[str, float]:
         if not self._dim or self.embedder is None:
             return {}
-        vector = query_vector(self.embedder, query, self._restore)
+        vector = query_vector(self.embedder, query, self._restore if restore else None)
         if vector is None:
             return {}
         result = self.client.search(self.collection, data=[np.asarray(vector, dtype=np.float32).tolist()],

@@ -21,9 +21,11 @@ class Extractive:
         ctx.add_units(query)  # segmentation is only needed to judge extractive evidence
         top_k = ctx.settings.top_k
         filters = SearchFilters(doc_ids=ctx.hinted or None)
-        hits = ctx.index.search(query.search_text, top_k, filters)
+        # an English question: BM25 reads its glossary terms, the multilingual model the question itself
+        dense_query = query.text if query.lang == "en" else None
+        hits = ctx.index.search(query.search_text, top_k, filters, dense_query=dense_query)
         if ctx.hinted and not hits:
-            hits = ctx.index.search(query.search_text, top_k)
+            hits = ctx.index.search(query.search_text, top_k, dense_query=dense_query)
         elif ctx.hinted:
             hits = _add_content_hits(query, hits, [ctx.index.docs[d] for d in ctx.hinted], filters, ctx)
         draft = answer_extractive(query, hits, ctx.index.docs, ctx.weights, ctx.extractive_threshold,

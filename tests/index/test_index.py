@@ -12,7 +12,7 @@ from index.dense import DenseIndex
 from index.hybrid import SearchFilters
 from index.segment import Segmenter
 from index.sparse import SparseIndex
-from index.store import IndexMismatchError, IndexStore
+from index.store import IndexMismatchError, IndexStore, dense_text
 from ingest.pipeline import parse_file
 from tests.conftest import CORPUS, OCR_DOC, TABLE_DOC
 
@@ -24,6 +24,7 @@ class FakeEmbedder:
         self.name, self.dim, self.path = name, dim, Path("/nonexistent") / name
         self.fingerprint = hashlib.sha256(name.encode()).hexdigest()[:16]
         self.calls = 0
+        self.texts: list[str] = []  # every text embedded, in order
 
     def _vec(self, text: str) -> np.ndarray:
         v = np.zeros(self.dim, dtype=np.float32)
@@ -34,6 +35,7 @@ class FakeEmbedder:
 
     def embed_passages(self, texts):
         self.calls += len(texts)
+        self.texts += list(texts)
         return np.stack([self._vec(t) for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
 
     def embed_query(self, text):
@@ -82,16 +84,45 @@ def test_build_load_round_trip_and_incremental_update(tmp_path, docs):
     embedder = FakeEmbedder()
     first = store.build(docs[:3], seg, embedder)
     assert sorted(first.segmented) == sorted(d.doc_id for d in docs[:3])
+    assert len(embedder.texts) == len(set(embedder.texts))  # each distinct unit once
+    first_units = set(embedder.texts)
     calls = embedder.calls
     second = store.build(docs, seg, embedder)  # two more documents
     assert sorted(second.embedded) == sorted(d.doc_id for d in docs[3:])
-    assert embedder.calls - calls == sum(len(d.chunks) for d in docs[3:])  # the others were not re-embedded
+    # only the new documents' units were embedded, each once, and none already embedded before
+    new_units = {dense_text(d, c, None) for d in docs[3:] for c in d.chunks}
+    assert set(embedder.texts[calls:]) == new_units - first_units
+    assert embedder.calls - calls == len(new_units - first_units) <= sum(len(d.chunks) for d in docs[3:])
     index = store.load(docs, seg, embedder)
     assert len(index.chunks) == sum(len(d.chunks) for d in docs)
     hits = index.search("Báo cáo Quý I gửi trước ngày nào", k=3)
     assert "Báo cáo Quý I" in hits[0].chunk.text
     third = store.build(docs[1:], seg, embedder)  # a document removed: its caches go
     assert third.removed and not third.embedded
+
+
+def test_repeated_units_share_one_vector_within_and_across_documents(tmp_path, docs):
+    """A text repeated inside a document or across documents is embedded once and every chunk
+    holding it gets that vector; a later document reuses the vector cached for an earlier one."""
+    import dataclasses
+
+    repeat = dataclasses.replace(docs[0].chunks[1], chunk_id=f"{docs[0].doc_id}:again")  # a line written twice
+    base = dataclasses.replace(docs[0], chunks=docs[0].chunks + [repeat])
+    twin = dataclasses.replace(base, doc_id="twin_of_000", chunks=[dataclasses.replace(c, doc_id="twin_of_000")
+                                                                   for c in base.chunks])
+    store, seg, embedder = IndexStore(tmp_path), Segmenter(), FakeEmbedder()
+    store.build([base], seg, embedder)
+    units = [dense_text(base, c, None) for c in base.chunks]
+    assert embedder.calls == len(set(units)) == len(units) - 1
+    report = store.build([base, twin], seg, embedder)
+    assert report.embedded == ["twin_of_000"] and embedder.calls == len(set(units))  # nothing new to embed
+    index = store.load([base, twin], seg, embedder)
+    half = len(base.chunks)
+    matrix = np.stack([index.dense.index.reconstruct(i) for i in range(2 * half)])
+    np.testing.assert_array_equal(matrix[:half], matrix[half:])
+    for i, chunk in enumerate(base.chunks):  # every chunk, headings included, has its own unit's vector
+        np.testing.assert_allclose(matrix[i], embedder._vec(dense_text(base, chunk, None)), atol=1e-6)
+    assert any(c.kind == "heading" for c in base.chunks)
 
 
 def test_a_different_model_is_refused(tmp_path, docs):
@@ -184,3 +215,18 @@ def test_caches_from_another_parse_of_the_same_file_are_rebuilt(tmp_path, docs):
     assert report.segmented == [docs[0].doc_id] and report.embedded == [docs[0].doc_id]
     index = store.load(reparsed, seg, embedder)
     assert len(index.chunks) == len(docs[0].chunks) - 1 + len(docs[1].chunks)
+
+
+def test_a_dense_query_is_embedded_as_written(hybrid):
+    """An English question goes to the dense stage as it is; an unaccented Vietnamese one is
+    given its diacritics first (restoring English would make Vietnamese syllables of it)."""
+    seen: list[str] = []
+    original_embed, original_restore = hybrid.embedder.embed_query, hybrid._restore
+    hybrid.embedder.embed_query = lambda text: (seen.append(text), original_embed(text))[1]
+    hybrid._restore = lambda text: "RESTORED " + text
+    try:
+        hybrid.search("bao cao quy", k=3)
+        hybrid.search("bao cao quy", k=3, dense_query="Which quarterly report is due?")
+    finally:
+        hybrid.embedder.embed_query, hybrid._restore = original_embed, original_restore
+    assert seen == ["RESTORED bao cao quy", "Which quarterly report is due?"]

@@ -170,8 +170,10 @@ def test_builds_are_byte_identical_and_ensure_reuses(built: Path, tmp_path: Path
     assert model_fingerprint(again) == model_fingerprint(built) == model_fingerprint(built, verify=True)
 
     def digests(folder: Path) -> dict[str, str]:
+        # onnx/ holds exports derived on first use (other tests of the session may have made
+        # them in the shared folder); their determinism is tested in test_onnx_backend and test_dense_paths
         return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in sorted(folder.rglob("*")) if p.is_file()}
+                for p in sorted(folder.rglob("*")) if p.is_file() and p.relative_to(folder).parts[0] != "onnx"}
 
     assert digests(again) == digests(built)
     stamp = (built / "model.safetensors").stat().st_mtime_ns
