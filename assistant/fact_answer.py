@@ -11,7 +11,7 @@ from assistant.evidence import terms
 from assistant.query import Query, contains
 from ingest.model import Document, Fact, Reference
 from ingest.text import fold
-from assistant.lexicon import META_ORDER, ISSUER_CUES, KIND_WORDS, MISSING_EN, MISSING_VI, ROLE_WORDS, UNIT_GENERIC  # noqa: F401
+from assistant.lexicon import META_ORDER, REPLACES_CUES, ISSUER_CUES, KIND_WORDS, MISSING_EN, MISSING_VI, ROLE_WORDS, UNIT_GENERIC  # noqa: F401
 
 _SYL_RE = re.compile(r"[a-z0-9]+")
 
@@ -78,6 +78,11 @@ def answer_metadata(query: Query, docs: list[Document], ranked_docs: list[str]) 
         return None  # "tờ trình" in a question about content
     doc = next(d for d in docs if d.doc_id == ranked_docs[0])
     english = query.lang == "en"
+    if "effective" not in wanted and _asks_what_it_replaces(query) and _effective_names_replacement(doc):
+        # "… do ai ký và thay thế quyết định nào": a document states what it replaces in its
+        # entry-into-force article, which the "effective" part quotes; without it the answer
+        # would silently leave that part out
+        wanted = [i for i in META_ORDER if i in wanted or i == "effective"]
     parts = [(intent, _meta_part(doc, intent, english)) for intent in wanted]
     found = [(text, span) for _, part in parts if part is not None for text, span in [part]]
     if not found:
@@ -96,6 +101,24 @@ def answer_metadata(query: Query, docs: list[Document], ranked_docs: list[str]) 
     return Draft(answer, citations, doc_id=doc.doc_id, path="metadata", confidence=0.9, abstained=partial,
                  features={"fields_ratio": len(found) / len(wanted)},
                  reason="the document does not state most of the parts asked" if partial else "")
+
+
+def _asks_what_it_replaces(query: Query) -> bool:
+    return "references" in query.intents and any(contains(query.folded, w) for w in REPLACES_CUES)
+
+
+def _effective_names_replacement(doc: Document) -> bool:
+    """The entry-into-force clause names, after "thay thế", the number of what it replaces (not a
+    lead-in to a list the quote would cut off)."""
+    span = doc.metadata.effective_span
+    if not span:
+        return False
+    clause = fold(doc.text[span[0]:span[1]]).lower()
+    at = max(clause.find(w) for w in REPLACES_CUES)
+    return at >= 0 and _DOC_NUMBER_RE.search(clause, at) is not None
+
+
+_DOC_NUMBER_RE = re.compile(r"\d+(?:/\d{4})?/[a-z]")
 
 
 def _asks_about_document(query: Query) -> bool:

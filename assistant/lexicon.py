@@ -237,6 +237,8 @@ ASKS_FOR_DOCUMENT = re.compile(
 
 # -- from fact_answer -------------------------------------------------------------------------------
 UNIT_GENERIC = {"xa", "phong", "so", "cac", "va", "thuoc", "ubnd", "don", "vi", "cua", "ban"}
+# A question asks what a document replaces; a document says what it replaces (its entry-into-force article)
+REPLACES_CUES = ("thay the", "replace", "replaces", "replaced", "replacing")
 # The parts of a document's identity a metadata answer gives, in the order it gives them
 META_ORDER = ("number", "date", "issuer", "signer", "proposal", "effective", "recipients")
 MISSING_VI = {"number": "số hiệu", "date": "ngày ban hành", "issuer": "cơ quan ban hành", "signer": "người ký",

@@ -76,3 +76,27 @@ def test_a_cited_row_carries_its_labelled_fields(assistant):
     labels = [f.label for f in row.fields]
     assert labels[:2] == ["Nội dung công việc", "Đơn vị/người thực hiện"]
     assert all(text[f.start:f.end] == f.text for f in row.fields)
+
+
+def test_signer_and_what_it_replaces_are_both_answered(tmp_path):
+    """A two-part question whose second part ("thay thế quyết định nào") is stated in the
+    entry-into-force article: the metadata answer quotes that article beside the signer."""
+    from assistant.core import Assistant
+    from assistant.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = DECISION.read_text(encoding="utf-8").replace(
+        "có hiệu lực thi hành kể từ ngày 20 tháng 10 năm 2025.",
+        "có hiệu lực thi hành kể từ ngày 20 tháng 10 năm 2025 và thay thế Quyết định số 99/QĐ-UBND ngày 02 "
+        "tháng 3 năm 2020 của Ủy ban nhân dân tỉnh.")
+    (corpus / DECISION.name).write_text(text, encoding="utf-8")
+    replaced = Assistant(Settings(data_dir=tmp_path / "data", embedding_model="none", corpus_dir=corpus))
+    answer = replaced.ask("quyet dinh 812/QD-UBND cao bang do ai ky va thay the quyet dinh nao")
+    assert not answer.abstained and "Bế Thanh Tịnh" in answer.answer and "99/QĐ-UBND" in answer.answer, answer.answer
+    assert all(c.quote in replaced.document_text(c.doc_id) for c in answer.citations)
+
+
+def test_no_entry_into_force_quote_when_it_names_no_replacement(assistant):
+    answer = assistant.ask("quyet dinh 812/QD-UBND cao bang do ai ky va thay the quyet dinh nao")
+    assert "Bế Thanh Tịnh" in answer.answer and "Hiệu lực" not in answer.answer, answer.answer
