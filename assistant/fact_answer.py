@@ -226,8 +226,14 @@ def answer_references(query: Query, docs: list[Document], ranked_docs: list[str]
         refs = [r for r in refs if any(_issued_by(r, c) for c in codes)] or []
     if not refs:
         return None
-    if any(contains(query.folded, w) for w in ("thay the", "replace", "replaces", "replaced")):
-        refs = [r for r in refs if r.relation == "replaces"] or refs
+    replaced = [r for r in refs if r.relation == "replaces"]
+    if replaced and any(contains(query.folded, w) for w in REPLACES_CUES):
+        # what a document replaces is a short, closed list: all of it answers "thay thế … nào"
+        items = [shorten(r.text, 220) for r in _dedupe(replaced)]
+        lead = f"{source_label(doc)} " + ("replaces: " if query.lang == "en" else "thay thế: ")
+        return Draft(fit([lead + "; ".join(i.rstrip(" .;") for i in items) + "."]), _citations_for(doc, replaced),
+                     doc_id=doc.doc_id,
+                     path="references", confidence=0.85, features={"cover": 1.0})
     implements = [r for r in refs if r.relation == "implements"]
     title_words = set(terms(f"{doc.metadata.title} {doc.metadata.issuer}"))
     topic = set(terms(query.text)) - title_words - {"ke", "hoach", "quyet", "dinh", "nghi", "quyet", "thu", "tuong", "chinh", "phu",

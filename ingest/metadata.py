@@ -309,7 +309,7 @@ def extract_references(text: str, preamble_end: int) -> list[Reference]:
         clause_end = _clause_end(folded, match.end(2))
         before = folded[max(0, clause_start - 40):clause_start]
         relation = "cites"
-        if "thay the" in before:
+        if "thay the" in before or _continues_replaced_list(folded, refs, clause_start):
             relation = "replaces"
         elif clause_start < preamble_end:
             relation = "implements"
@@ -320,6 +320,17 @@ def extract_references(text: str, preamble_end: int) -> list[Reference]:
         refs.append(Reference(number=number, kind=kind, text=text[clause_start:clause_end].strip(),
                               relation=relation, start=clause_start, end=clause_end))
     return refs
+
+
+_LIST_JOINERS = re.compile(r"[;,\s]*(?:va\s+)?")
+
+
+def _continues_replaced_list(folded: str, refs: list[Reference], start: int) -> bool:
+    """"thay thế Quyết định số 1849/…; Quyết định số 824/…": a document named right after a replaced
+    one, joined only by ';', ',' or 'và', is replaced too."""
+    if not refs or refs[-1].relation != "replaces" or refs[-1].end > start:
+        return False
+    return _LIST_JOINERS.fullmatch(folded[refs[-1].end:start]) is not None
 
 
 def _clause_end(folded: str, pos: int) -> int:

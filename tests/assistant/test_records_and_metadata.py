@@ -100,3 +100,21 @@ def test_signer_and_what_it_replaces_are_both_answered(tmp_path):
 def test_no_entry_into_force_quote_when_it_names_no_replacement(assistant):
     answer = assistant.ask("quyet dinh 812/QD-UBND cao bang do ai ky va thay the quyet dinh nao")
     assert "Bế Thanh Tịnh" in answer.answer and "Hiệu lực" not in answer.answer, answer.answer
+
+
+def test_every_replaced_document_is_listed(tmp_path):
+    """"thay thế những quyết định nào" is answered with all the documents replaced, not the first."""
+    from assistant.core import Assistant
+    from assistant.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = DECISION.read_text(encoding="utf-8").replace(
+        "có hiệu lực thi hành kể từ ngày 20 tháng 10 năm 2025.",
+        "có hiệu lực thi hành kể từ ngày 20 tháng 10 năm 2025, thay thế Quyết định số 99/QĐ-UBND ngày 02/3/2020 "
+        "về quản lý; Quyết định số 100/QĐ-UBND ngày 05/6/2021 về kiểm tra.")
+    (corpus / DECISION.name).write_text(text, encoding="utf-8")
+    replaced = Assistant(Settings(data_dir=tmp_path / "data", embedding_model="none", corpus_dir=corpus))
+    answer = replaced.ask("Quyết định 812/QĐ-UBND của tỉnh Cao Bằng thay thế những quyết định nào?")
+    assert not answer.abstained and "99/QĐ-UBND" in answer.answer and "100/QĐ-UBND" in answer.answer, answer.answer
+    assert all(c.quote in replaced.document_text(c.doc_id) for c in answer.citations)

@@ -1,0 +1,20 @@
+"""Which documents a document replaces, when it names several in a row."""
+
+from __future__ import annotations
+
+from ingest.metadata import extract_references
+
+
+def test_a_list_of_replaced_documents_is_replaced_as_a_whole() -> None:
+    text = ("Điều 3. Quyết định này có hiệu lực kể từ ngày ký, thay thế Quyết định số 1849/QĐ-UBND ngày 20 tháng 8 "
+            "năm 2024 của Ủy ban nhân dân thành phố về quy chế chấm điểm; Quyết định số 824/QĐ-UBND ngày 10/4/2023 "
+            "của Ủy ban nhân dân thành phố về tiêu chí.\nCăn cứ Nghị định số 30/2020/NĐ-CP về công tác văn thư.")
+    relations = {r.number: r.relation for r in extract_references(text, preamble_end=0)}
+    assert relations == {"1849/QĐ-UBND": "replaces", "824/QĐ-UBND": "replaces", "30/2020/NĐ-CP": "cites"}
+
+
+def test_a_document_after_a_sentence_end_is_not_replaced() -> None:
+    text = ("Quyết định này thay thế Quyết định số 1849/QĐ-UBND ngày 20/8/2024. Giao Sở Nội vụ hướng dẫn thực hiện "
+            "Quyết định số 824/QĐ-UBND ngày 10/4/2023.")
+    relations = {r.number: r.relation for r in extract_references(text, preamble_end=0)}
+    assert relations == {"1849/QĐ-UBND": "replaces", "824/QĐ-UBND": "cites"}
