@@ -78,20 +78,24 @@ def test_a_cited_row_carries_its_labelled_fields(assistant):
     assert all(text[f.start:f.end] == f.text for f in row.fields)
 
 
-def test_signer_and_what_it_replaces_are_both_answered(tmp_path):
-    """A two-part question whose second part ("thay thế quyết định nào") is stated in the
-    entry-into-force article: the metadata answer quotes that article beside the signer."""
+def _decision_in_force_with(tmp_path, rest: str):
+    """An assistant over the decision whose entry-into-force sentence goes on with ``rest``."""
     from assistant.core import Assistant
     from assistant.settings import Settings
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    text = DECISION.read_text(encoding="utf-8").replace(
-        "có hiệu lực thi hành kể từ ngày 20 tháng 10 năm 2025.",
-        "có hiệu lực thi hành kể từ ngày 20 tháng 10 năm 2025 và thay thế Quyết định số 99/QĐ-UBND ngày 02 "
-        "tháng 3 năm 2020 của Ủy ban nhân dân tỉnh.")
+    sentence = "có hiệu lực thi hành kể từ ngày 20 tháng 10 năm 2025"
+    text = DECISION.read_text(encoding="utf-8").replace(sentence + ".", sentence + rest)
     (corpus / DECISION.name).write_text(text, encoding="utf-8")
-    replaced = Assistant(Settings(data_dir=tmp_path / "data", embedding_model="none", corpus_dir=corpus))
+    return Assistant(Settings(data_dir=tmp_path / "data", embedding_model="none", corpus_dir=corpus))
+
+
+def test_signer_and_what_it_replaces_are_both_answered(tmp_path):
+    """A two-part question whose second part ("thay thế quyết định nào") is stated in the
+    entry-into-force article: the metadata answer quotes that article beside the signer."""
+    replaced = _decision_in_force_with(tmp_path, " và thay thế Quyết định số 99/QĐ-UBND ngày 02 tháng 3 năm 2020 "
+                                                 "của Ủy ban nhân dân tỉnh.")
     answer = replaced.ask("quyet dinh 812/QD-UBND cao bang do ai ky va thay the quyet dinh nao")
     assert not answer.abstained and "Bế Thanh Tịnh" in answer.answer and "99/QĐ-UBND" in answer.answer, answer.answer
     assert all(c.quote in replaced.document_text(c.doc_id) for c in answer.citations)
@@ -104,17 +108,8 @@ def test_no_entry_into_force_quote_when_it_names_no_replacement(assistant):
 
 def test_every_replaced_document_is_listed(tmp_path):
     """"thay thế những quyết định nào" is answered with all the documents replaced, not the first."""
-    from assistant.core import Assistant
-    from assistant.settings import Settings
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    text = DECISION.read_text(encoding="utf-8").replace(
-        "có hiệu lực thi hành kể từ ngày 20 tháng 10 năm 2025.",
-        "có hiệu lực thi hành kể từ ngày 20 tháng 10 năm 2025, thay thế Quyết định số 99/QĐ-UBND ngày 02/3/2020 "
-        "về quản lý; Quyết định số 100/QĐ-UBND ngày 05/6/2021 về kiểm tra.")
-    (corpus / DECISION.name).write_text(text, encoding="utf-8")
-    replaced = Assistant(Settings(data_dir=tmp_path / "data", embedding_model="none", corpus_dir=corpus))
+    replaced = _decision_in_force_with(tmp_path, ", thay thế Quyết định số 99/QĐ-UBND ngày 02/3/2020 về quản lý; "
+                                                 "Quyết định số 100/QĐ-UBND ngày 05/6/2021 về kiểm tra.")
     answer = replaced.ask("Quyết định 812/QĐ-UBND của tỉnh Cao Bằng thay thế những quyết định nào?")
     assert not answer.abstained and "99/QĐ-UBND" in answer.answer and "100/QĐ-UBND" in answer.answer, answer.answer
     assert all(c.quote in replaced.document_text(c.doc_id) for c in answer.citations)
