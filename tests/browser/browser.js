@@ -45,6 +45,21 @@ function watch(page, out) {
   page.on("pageerror", (e) => out.consoleErrors.push(String(e)));
 }
 
+// Open the demo page, ask ``question`` in the chat widget, and wait until its answer is in:
+// the locator of that last answer.
+async function askInWidget(page, base, question) {
+  await page.goto(base + "/", { waitUntil: "load" });
+  await page.click('[data-testid="cchc-launcher"]');
+  await page.fill('[data-testid="cchc-input"]', question);
+  await page.press('[data-testid="cchc-input"]', "Enter");
+  await page.waitForFunction(() => {
+    const msgs = document.getElementById("cchc-chat-widget").shadowRoot.querySelectorAll('[data-testid="cchc-answer"]');
+    const m = msgs[msgs.length - 1];
+    return m && !m.classList.contains("pending");
+  }, null, { timeout: 30000 });
+  return page.locator('[data-testid="cchc-answer"]').last();
+}
+
 function run(main) {
   main().then((out) => {
     process.stdout.write(JSON.stringify(out) + "\n");
@@ -54,4 +69,4 @@ function run(main) {
   });
 }
 
-module.exports = { launch, run };
+module.exports = { askInWidget, launch, run };

@@ -3,7 +3,7 @@
 // then deletes it.  usage: node drive_admin.js BASE_URL KEY SHOT_DIR   (prints one JSON line)
 "use strict";
 const path = require("path");
-const { launch, run } = require("./browser");
+const { askInWidget, launch, run } = require("./browser");
 
 const PLAN = [
   "KẾ HOẠCH",
@@ -69,16 +69,7 @@ run(async function main() {
     await page.screenshot({ path: path.join(shots, "admin.png"), fullPage: true });
 
     // the new plan answers in the chat widget
-    await page.goto(base + "/", { waitUntil: "load" });
-    await page.click('[data-testid="cchc-launcher"]');
-    await page.fill('[data-testid="cchc-input"]', QUESTION);
-    await page.press('[data-testid="cchc-input"]', "Enter");
-    await page.waitForFunction(() => {
-      const msgs = document.getElementById("cchc-chat-widget").shadowRoot.querySelectorAll('[data-testid="cchc-answer"]');
-      const m = msgs[msgs.length - 1];
-      return m && !m.classList.contains("pending");
-    }, null, { timeout: 30000 });
-    const answer = page.locator('[data-testid="cchc-answer"]').last();
+    const answer = await askInWidget(page, base, QUESTION);
     out.answer = await answer.locator(".text").textContent();
     out.answerCitation = await answer.locator('[data-testid="cchc-citation"] summary').first().textContent();
     await page.screenshot({ path: path.join(shots, "admin-answer.png") });

@@ -6,7 +6,7 @@
 // document, possibly on another server)   prints one JSON line
 "use strict";
 const path = require("path");
-const { launch, run } = require("./browser");
+const { askInWidget, launch, run } = require("./browser");
 
 async function viewerState(page) {
   await page.waitForSelector("body[data-rendered]", { timeout: 30000 });
@@ -44,16 +44,7 @@ run(async function main() {
   const { context, out, close } = await launch(base, [bigUrl]);
   try {
     const page = context.pages()[0] || (await context.newPage());
-    await page.goto(base + "/", { waitUntil: "load" });
-    await page.click('[data-testid="cchc-launcher"]');
-    await page.fill('[data-testid="cchc-input"]', question);
-    await page.press('[data-testid="cchc-input"]', "Enter");
-    await page.waitForFunction(() => {
-      const msgs = document.getElementById("cchc-chat-widget").shadowRoot.querySelectorAll('[data-testid="cchc-answer"]');
-      const m = msgs[msgs.length - 1];
-      return m && !m.classList.contains("pending");
-    }, null, { timeout: 30000 });
-    const answer = page.locator('[data-testid="cchc-answer"]').last();
+    const answer = await askInWidget(page, base, question);
     const cite = answer.locator('[data-testid="cchc-citation"]').first();
     // keyboard: focus the summary, Enter opens the citation
     await cite.locator("summary").focus();
