@@ -160,6 +160,12 @@ def _split_parent(value: str) -> tuple[str, str]:
     return "", value
 
 
+def _capitals(value: str) -> bool:
+    """Written in capitals, however short ("VỀ")."""
+    letters = [c for c in value if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
+
+
 def _upper(value: str) -> bool:
     letters = [c for c in value if c.isalpha()]
     return len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
@@ -193,6 +199,20 @@ def _preamble_clauses(blocks: list[Block], meta: Metadata) -> None:
 
 
 
+MAX_TITLE_LINES = 4  # capitalised lines after the first that still belong to the title
+# the enacting authority under a title ("ỦY BAN NHÂN DÂN TỈNH SƠN LA", "BỘ TRƯỞNG BỘ TƯ PHÁP") is no part of it
+_AUTHORITY_LINE_RE = re.compile(r"^\s*(?:uy ban|hoi dong nhan dan|chu tich|thu tuong|chinh phu|quoc hoi|bo truong|"
+                                r"tong kiem toan|giam doc|tong giam doc|thu truong|ban chap hanh|quyet dinh|nghi quyet)\b")
+_TITLE_CONNECTORS = ("ve", "ve viec", "cua", "va", "tai", "trong", "doi voi", "cho", "tu", "den", "theo", "voi",
+                     "nam", "giai doan", "tren", "thuoc", "ban hanh", "quy dinh", "phe duyet", "sua doi", "bo sung")
+
+
+def _title_unfinished(title: str) -> bool:
+    """A title line that cannot end there: a bare "VỀ", or one ending in "của", "về việc", "và"."""
+    words = fold_aligned(title).lower().split()
+    return len(words) <= 2 or any(" ".join(words[-len(c.split()):]) == c for c in _TITLE_CONNECTORS)
+
+
 def _kind_and_title(text: str, blocks: list[Block], meta: Metadata) -> None:
     for index, block in enumerate(blocks[:40]):
         if block.kind != "line":
@@ -205,13 +225,20 @@ def _kind_and_title(text: str, blocks: list[Block], meta: Metadata) -> None:
         if index + 1 < len(blocks) and blocks[index + 1].kind == "line":
             title_block = blocks[index + 1]
             title = title_block.text
+            last = title_block
+            # a title the crawl or the PDF left over several capitalised lines ("VỀ" / "PHÂN CẤP …")
+            for more in blocks[index + 2:index + 2 + MAX_TITLE_LINES]:
+                if (more.kind != "line" or not _capitals(title) or not _capitals(more.text)
+                        or not _title_unfinished(title) or _AUTHORITY_LINE_RE.match(fold_aligned(more.text))):
+                    break
+                title, last = f"{title} {more.text.strip()}", more
             first_word = title.split(" ", 1)[0]
             if first_word.isupper() and len(first_word) > 1:
                 bare = _ATTACHED_TAIL_RE.sub("", title)
                 meta.title = f"{kind}: {sentence_case(bare)}"
             else:
                 meta.title = f"{kind} {title[:1].lower() + title[1:]}"
-            meta.title_span = (title_block.start, title_block.end)
+            meta.title_span = (title_block.start, last.end)
         else:
             meta.title = kind
             meta.title_span = (block.start, block.end)

@@ -157,3 +157,23 @@ def test_chapter_titles_are_not_signers(tmp_path):
     path = tmp_path / "luat.md"
     path.write_text("**LUẬT**\n\nVề thử nghiệm\n\nĐiều 1. Phạm vi\n\nNội dung điều một.\n\nChương V\n", encoding="utf-8")
     assert parse_file(path).metadata.signer == ""
+
+
+def test_a_title_left_over_several_capitalised_lines_is_read_whole(tmp_path):
+    path = tmp_path / "tt.md"
+    path.write_text("**THÔNG TƯ**\n\nVỀ\n\nPHÂN CẤP QUẢN LÝ TỔ CHỨC CÁN BỘ CỦA BỘ THỬ NGHIỆM\n\n"
+                    "*Căn cứ Luật Tổ chức Chính phủ;*\n\nĐiều 1. Phạm vi\n\nNội dung.\n", encoding="utf-8")
+    doc = parse_file(path)
+    assert doc.metadata.title == "Thông tư: Về phân cấp quản lý tổ chức cán bộ của bộ thử nghiệm"
+    start, end = doc.metadata.title_span
+    assert doc.text[start:end].startswith("VỀ") and doc.text[start:end].endswith("THỬ NGHIỆM")
+
+
+def test_the_enacting_authority_under_a_title_is_not_part_of_it(tmp_path):
+    path = tmp_path / "qd.md"
+    path.write_text("**QUYẾT ĐỊNH**\n\nVỀ VIỆC BAN HÀNH QUY CHẾ THỬ NGHIỆM CỦA\n\nỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM\n\n"
+                    "*Căn cứ Luật Tổ chức chính quyền địa phương;*\n\nĐiều 1. Nội dung.\n", encoding="utf-8")
+    assert parse_file(path).metadata.title == "Quyết định: Về việc ban hành quy chế thử nghiệm của"
+    path.write_text("**QUYẾT ĐỊNH**\n\nBAN HÀNH QUY CHẾ THỬ NGHIỆM\n\nCHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM\n\n"
+                    "*Căn cứ Luật Tổ chức chính quyền địa phương;*\n\nĐiều 1. Nội dung.\n", encoding="utf-8")
+    assert parse_file(path).metadata.title == "Quyết định: Ban hành quy chế thử nghiệm"
