@@ -27,6 +27,7 @@ EXACT_MATCH_SCORE = 100.0  # the question names the document's own number
 KIND_MISMATCH = 0.5  # a fuzzy match of another kind of document than the question names counts half
 BARE_NUMBER_SCORE = 50.0  # the question names its number without the code ("quyết định 1594")
 _BARE_NUMBER_RE = re.compile(r"(?<![\d/.])\d{3,5}(?![\d/.,])")
+_NUMBER_YEAR_RE = re.compile(r"(?<![\d/.])\d{1,5}/(?:19|20)\d{2}(?![\d/])")  # "nq 37/2025": number and year, no code
 
 
 @dataclass
@@ -39,7 +40,7 @@ class DocMatch:
 def issuer_aliases(issuer_folded: str) -> list[list[str]]:
     """Ways to name an issuer: in full, without leading UBND, before a ' - ' place suffix."""
     variants = {issuer_folded}
-    variants.add(re.sub(r"^(ubnd|uy ban nhan dan)\s+", "", issuer_folded))
+    variants.add(re.sub(r"^(?:chu tich\s+)?(ubnd|uy ban nhan dan)\s+", "", issuer_folded))  # "Chủ tịch UBND tỉnh …"
     variants.add(issuer_folded.split(" - ")[0])
     variants.add(re.sub(r"\s+(?:tinh|thanh pho)\s+\S+\s+\S+$", "", issuer_folded))  # "ubnd tinh lang son" → "ubnd"
     out = []
@@ -112,6 +113,8 @@ class DocMatcher:
         q_set = set(_pairs(q_syl))
         q_numbers = {n.lower() for n in _NUMBER_RE.findall(fold(question))}
         q_bare = set(_BARE_NUMBER_RE.findall(fold(question)))  # "qd 1594 ha noi": the number without its code
+        q_number_years = {n for n in _NUMBER_YEAR_RE.findall(fold(question))
+                          if not any(full.startswith(n + "/") for full in q_numbers)}
         q_kinds = {k for k in DOC_KINDS_FOLDED if re.search(rf"(?<![a-z]){k}(?![a-z])", fold(question))}
         results: list[DocMatch] = []
         for doc in self.docs:
@@ -123,6 +126,7 @@ class DocMatcher:
             if len(lead) >= 3 and lead in q_bare and not any(n.startswith(lead + "/") for n in q_numbers):
                 results.append(DocMatch(doc.doc_id, BARE_NUMBER_SCORE, True))  # its number without the code
                 continue
+            numbered = bool(lead) and any(number.startswith(n + "/") for n in q_number_years)
             hit = 0
             for alias in self._aliases[doc.doc_id]:
                 if _contains_seq(q_syl, alias):
@@ -132,8 +136,11 @@ class DocMatcher:
             score = hit * 2.0 + title_score * 0.5
             if q_kinds and self._kinds[doc.doc_id] not in q_kinds and not any(k in self._titles[doc.doc_id] for k in q_kinds):
                 score *= KIND_MISMATCH  # "nghị quyết của HĐND …" is not a quyết định of the same body
+            if numbered:  # its number and year without the code: issuer and title words break a tie
+                kind_ok = not q_kinds or self._kinds[doc.doc_id] in q_kinds
+                score += BARE_NUMBER_SCORE * (1.0 if kind_ok else KIND_MISMATCH)
             if score > 0:
-                results.append(DocMatch(doc.doc_id, score, hit > 0))
+                results.append(DocMatch(doc.doc_id, score, hit > 0 or numbered))
         results.sort(key=lambda m: -m.score)
         return results
 

@@ -11,6 +11,8 @@ import math
 from collections import Counter
 import re
 
+from assistant.abbreviations import expansions
+from assistant.lexicon import ABBREVIATIONS
 from ingest.text import fold, nfc
 from assistant.lexicon import DOMAIN_COMMON, QUESTION_WORDS, QUESTION_WORDS_ACCENTED, SYNONYM_GROUPS  # noqa: F401
 
@@ -105,11 +107,23 @@ def question_units(text: str, segment, *, accented: bool) -> list[str]:
     return units
 
 
+def _written_out(unit: str, accented: bool) -> tuple[str, ...]:
+    """A unit with an abbreviation in it ("bhyt", "tthc điện tử") is also found written out."""
+    words = unit.split()
+    if not any(fold(w) in ABBREVIATIONS for w in words):
+        return ()
+    out = " ".join(" ".join(_ACC_RE.findall(ABBREVIATIONS[fold(w)].lower())) if fold(w) in ABBREVIATIONS else w
+                   for w in words)
+    return (out if accented else fold(out),)
+
+
 def coverage(units: list[str], evidence: str, weights: TermWeights, *, accented: bool) -> float:
     """IDF-weighted share of the question's units found (whole, on word boundaries) in ``evidence``."""
     if not units:
         return 0.0
-    ev = " ".join(_ACC_RE.findall(nfc(evidence).lower()))
+    evidence = nfc(evidence)
+    written_out = " ".join(full for _s, _e, full in expansions(evidence))  # after the text: its phrases stay whole
+    ev = " ".join(_ACC_RE.findall(f"{evidence} {written_out}".lower()))
     if not accented:
         ev = fold(ev)
     total = got = 0.0
@@ -120,6 +134,6 @@ def coverage(units: list[str], evidence: str, weights: TermWeights, *, accented:
                 for a in alternatives) / len(alternatives)
         total += w
         if any(re.search(r"(?<![\w/])" + re.escape(form) + r"(?![\w/])", ev)
-               for a in alternatives for form in (a, *SYNONYMS.get(a, ()))):
+               for a in alternatives for form in (a, *SYNONYMS.get(a, ()), *_written_out(a, accented))):
             got += w
     return got / total if total else 0.0

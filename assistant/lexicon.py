@@ -32,8 +32,50 @@ EN_PLACE_KINDS = {"commune": "xã", "ward": "phường", "province": "tỉnh", "
                   "town": "thị xã"}
 EN_PLACE_RE = re.compile(r"\b((?:[A-ZĐ][^\s,.;:?!()'’]*\s){1,4})(?i:(commune|ward|province|district|city|town))\b"
                          r"(?!\s+of\b)")
+# Names of bodies and places, abbreviated: they also name the plan a question is about ("hdnd tp hue")
+# (not "ubnd", "hdnd": every province has one, and the plan matcher reads those heads itself)
+ORG_ABBREVIATIONS: dict[str, str] = {
+    "ubtvqh": "Ủy ban thường vụ Quốc hội", "tp": "thành phố",
+    "tphcm": "thành phố Hồ Chí Minh", "tp.hcm": "thành phố Hồ Chí Minh", "hcm": "Hồ Chí Minh",
+    "ttpvhcc": "Trung tâm Phục vụ hành chính công", "bcd": "Ban Chỉ đạo", "cp": "Chính phủ",
+    "ttg": "Thủ tướng", "qh": "Quốc hội", "bqp": "Bộ Quốc phòng", "bca": "Bộ Công an", "bnv": "Bộ Nội vụ",
+    "snv": "Sở Nội vụ", "btc": "Bộ Tài chính", "btp": "Bộ Tư pháp", "bct": "Bộ Công Thương",
+    "byt": "Bộ Y tế", "bxd": "Bộ Xây dựng", "bnnmt": "Bộ Nông nghiệp và Môi trường",
+    "bkhcn": "Bộ Khoa học và Công nghệ", "bgddt": "Bộ Giáo dục và Đào tạo", "vpcp": "Văn phòng Chính phủ",
+    "tw": "Trung ương", "gddt": "giáo dục và đào tạo", "gd&dt": "giáo dục và đào tạo",
+    "khcn": "khoa học và công nghệ", "kh&cn": "khoa học và công nghệ", "nn&mt": "nông nghiệp và môi trường",
+    "nnmt": "nông nghiệp và môi trường", "tn&mt": "tài nguyên và môi trường", "tnmt": "tài nguyên và môi trường",
+    "ldtbxh": "lao động - thương binh và xã hội", "vhttdl": "văn hóa, thể thao và du lịch",
+    "gtvt": "giao thông vận tải", "tttt": "thông tin và truyền thông",
+}
+# Abbreviations of Vietnamese administrative writing and what they stand for. Questions and plans
+# use both forms ("ubnd xã" / "Ủy ban nhân dân xã", "BHYT" / "bảo hiểm y tế"): retrieval searches
+# both, and evidence that writes one form covers a question that writes the other. Keys are folded.
+ABBREVIATIONS: dict[str, str] = {
+    **ORG_ABBREVIATIONS, "ubnd": "Ủy ban nhân dân", "hdnd": "Hội đồng nhân dân", "mttq": "Mặt trận Tổ quốc",
+    "ubmttq": "Ủy ban Mặt trận Tổ quốc", "cchc": "cải cách hành chính",
+    "tthc": "thủ tục hành chính", "vbqppl": "văn bản quy phạm pháp luật", "qppl": "quy phạm pháp luật",
+    "cntt": "công nghệ thông tin", "csdl": "cơ sở dữ liệu", "pakn": "phản ánh, kiến nghị",
+    "dvc": "dịch vụ công", "dvctt": "dịch vụ công trực tuyến", "bhyt": "bảo hiểm y tế",
+    "bhxh": "bảo hiểm xã hội", "bhtn": "bảo hiểm thất nghiệp", "nsnn": "ngân sách nhà nước",
+    "nsdp": "ngân sách địa phương", "ktxh": "kinh tế - xã hội", "kt-xh": "kinh tế - xã hội",
+    "pccc": "phòng cháy, chữa cháy", "gpmb": "giải phóng mặt bằng", "attp": "an toàn thực phẩm",
+    "htx": "hợp tác xã", "dnnn": "doanh nghiệp nhà nước", "tnhh": "trách nhiệm hữu hạn",
+    "cbccvc": "cán bộ, công chức, viên chức", "ccvc": "công chức, viên chức", "dvhc": "đơn vị hành chính",
+    "thcs": "trung học cơ sở", "thpt": "trung học phổ thông", "kcn": "khu công nghiệp", "kkt": "khu kinh tế",
+    "ctmtqg": "chương trình mục tiêu quốc gia", "mtqg": "mục tiêu quốc gia", "dbqh": "đại biểu Quốc hội",
+}
+# A kind of document abbreviated before its number ("qd 44/2025", "nq 37", "tt 69/2025/tt-bnnmt"):
+# only there, since "tt" or "kh" alone mean other things.
+DOC_KIND_ABBREVIATIONS: dict[str, str] = {
+    "qd": "Quyết định", "nq": "Nghị quyết", "nd": "Nghị định", "tt": "Thông tư", "kh": "Kế hoạch",
+    "ct": "Chỉ thị", "cv": "Công văn", "tb": "Thông báo", "vbhn": "văn bản hợp nhất",
+}
+DOC_KIND_ABBREVIATION_RE = re.compile(
+    r"(?<![\w/\-])(" + "|".join(DOC_KIND_ABBREVIATIONS) + r")(?=\s+(?:so\s+)?\d)", re.IGNORECASE)
 # Abbreviations Vietnamese questions use that are not syllables either.
-VI_ABBREVIATIONS = frozenset("cchc tthc ubnd hdnd vbqppl cntt csdl pakn dvc bnv snv".split())
+VI_ABBREVIATIONS = frozenset({*"cchc tthc ubnd hdnd vbqppl cntt csdl pakn dvc bnv snv".split(),
+                              *(k for k in ABBREVIATIONS if k.isalpha())})
 TIME_RE = re.compile(
     r"(quy\s+[iv]{1,3}(?:\s*/\s*\d{4})?|\b6 thang\b|sau thang|giai doan\s*\d{4}\s*[-–]\s*\d{4}|nam\s+\d{4}|"
     r"\d{1,2}/\d{1,2}(?:/\d{4})?)"
@@ -296,3 +338,9 @@ PLACE_RE = re.compile(r"\b(?:ubnd|uy ban nhan dan|cua|o|tai)\s+(tinh|xa|huyen|ph
 NOT_NAMES = STOP_AFTER | {"ve", "dat", "nam", "giai", "doan", "ke", "hoach", "cchc", "thuc", "hien", "trong", "den",
                             "chi", "tieu", "muc", "do", "hai", "long", "bao", "nhieu", "co", "nhiem", "vu", "nay"}
 
+# -- from parts ---------------------------------------------------------------------------------------
+# A clause of a question asks something when it holds one of these (folded); clauses are cut at
+# commas, semicolons and "và"/"and" ("… thông qua bao nhiêu thủ tục, và ai ký quyết định này?")
+CLAUSE_ASK_CUES = ("bao nhieu", "nao", "gi", "ai", "bao gio", "bao lau")
+CLAUSE_ASK_CUES_ACCENTED = ("mấy",)  # folded, "mấy" would be "máy" (a machine) too
+CLAUSE_SPLIT_RE = re.compile(r"\s*(?:[,;?]|\bva\b|\band\b)\s*")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.abbreviations import with_expansions
 from ingest.text import fold, has_diacritics
 from assistant.lexicon import DOC_KINDS, EN_WORDS, FIELD_CUES, GLOSSARY, GROUPED_REF_RE, INTENT_CUES, STEP_REF_RE, TASK_REF_RE, TIME_RE  # noqa: F401
 from assistant.lexicon import EN_NAME_STOP, EN_PLACE_KINDS, EN_PLACE_RE, VI_ABBREVIATIONS, VI_SYLLABLE_RE
@@ -91,8 +92,10 @@ def parse(question: str) -> Query:
     query.doc_kinds = [v for k, v in DOC_KINDS.items() if contains(folded, k)]
     query.times = [m.group(0) for m in TIME_RE.finditer(folded)]
     query.followup = "followup" in query.intents and len(folded.split()) <= 10
-    search = text
-    query.evidence_text = query.names_text = text
+    # both forms of an abbreviation are searched; names of bodies also name plans ("hdnd tp hue" is the
+    # Hội đồng nhân dân thành phố Huế); evidence coverage matches either form itself (evidence.coverage)
+    search, query.names_text = text, with_expansions(text, names_only=True)
+    query.evidence_text = text
     if query.lang == "en":
         extra = [vi for en, vi in GLOSSARY.items() if contains(folded, en)]
         query.en_terms = extra
