@@ -25,7 +25,11 @@ from assistant.query import Query, parse
 from assistant.schema import (Answer, DocumentDetail, DocumentInfo, SearchHit, SectionInfo, TaskInfo,
                               Turn, UploadedDocument)
 from assistant.settings import Settings, get_settings
+from assistant.parts import complete_parts
 from assistant.paths import PATHS, Context
+from assistant.paths.structured import Metadata
+
+_EXTRACTIVE = next(p for p in PATHS if p.name == "extractive")
 from assistant.task_answer import task_info
 from index.backend import ScoredChunk, SearchFilters
 from index.embedder import Embedder, EmbeddingModelError, resolve_model_path
@@ -250,6 +254,8 @@ class Assistant:
                 continue
             outcome = path.answer(query, ctx)
             if outcome.draft is not None:
+                if path.name == Metadata.name:  # the clauses it does not serve, from the same document
+                    outcome.draft = complete_parts(query, outcome.draft, ctx, _EXTRACTIVE)
                 outcome.draft.declined = dict(ctx.declined)
                 logger.info("%s answered %r%s", path.name, query.text[:60],
                             f" (declined: {ctx.declined})" if ctx.declined else "")

@@ -21,6 +21,7 @@ class Draft:
     features: dict[str, float] = field(default_factory=dict)  # evidence the confidence model reads
     reason: str = ""  # why it abstains, when it does
     declined: dict[str, str] = field(default_factory=dict)  # paths tried before it, and why each declined
+    body: str = ""  # the answer without its source lead ("Theo …:"), when another answer takes it in as a part
 
 
 def shorten(text: str, limit: int) -> str:

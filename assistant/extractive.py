@@ -205,7 +205,8 @@ def answer_extractive(query: Query, hits: list[ScoredChunk], docs: dict[str, Doc
         if 0 <= context_at and start - context_at < 600:
             quote_start = min(quote_start, context_at)
     citation = cite(doc, min(quote_start, start), max(quote_end, end), task_id=best.hit.chunk.task_id)
-    return Draft(answer, [citation], doc_id=doc.doc_id, path="extractive", confidence=best.cover, features=features)
+    return Draft(answer, [citation], doc_id=doc.doc_id, path="extractive", confidence=best.cover, features=features,
+                 body=body)
 
 
 MAX_LIST_ITEMS = 40

@@ -101,3 +101,4 @@ def test_duties_come_from_the_plan_the_question_names(crawled_and_shipped) -> No
     not borrow another plan's."""
     answer = crawled_and_shipped.ask("Theo kế hoạch 77/KH-UBND của UBND tỉnh Yên Bái, Văn phòng có nhiệm vụ gì?")
     assert all(c.doc_id == "ke_hoach_77" for c in answer.citations), answer.answer
+

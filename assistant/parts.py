@@ -1,0 +1,89 @@
+"""The parts of a question that one answer path does not serve.
+
+"Quyết định 2843 thông qua bao nhiêu thủ tục, và ai ký quyết định này?" asks a metadata part (the
+signer) and a content part (how many procedures). The metadata path answers the first; the
+clause that asks something else is answered from the same document by the extractive path, or
+named as not found, so no asked part is silently dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from assistant.draft import MAX_ANSWER_CHARS, Draft, shorten
+from assistant.lexicon import CLAUSE_ASK_CUES, CLAUSE_ASK_CUES_ACCENTED, CLAUSE_SPLIT_RE, INTENT_CUES, META_ORDER
+from assistant.query import Query, contains, parse
+from ingest.text import fold
+
+if TYPE_CHECKING:
+    from assistant.paths.base import AnswerPath, Context
+
+MIN_CLAUSE_WORDS = 3  # "và khi nào": too short to be asked of a document on its own
+
+
+def clauses(text: str) -> list[str]:
+    """The question cut at commas, semicolons and "và" / "and", original wording kept."""
+    folded = fold(text)
+    out, pos = [], 0
+    for m in CLAUSE_SPLIT_RE.finditer(folded):
+        out.append(text[pos:m.start()])
+        pos = m.end()
+    out.append(text[pos:])
+    return [c.strip() for c in out if c.strip()]
+
+
+def _asks(clause: str, folded: str) -> bool:
+    lower = clause.lower()
+    return (any(contains(folded, cue) for cue in CLAUSE_ASK_CUES)
+            or any(re.search(rf"(?<!\w){cue}(?!\w)", lower) for cue in CLAUSE_ASK_CUES_ACCENTED))
+
+
+def _metadata_clause(folded: str) -> bool:
+    return any(contains(folded, cue) for intent in (*META_ORDER, "references") for cue in INTENT_CUES[intent])
+
+
+def unserved_by_metadata(query: Query) -> list[str]:
+    """Clauses that ask something and name no part of a document's identity."""
+    if query.lang == "en":
+        return []  # English clauses do not stand alone as Vietnamese retrieval queries
+    out = []
+    for clause in clauses(query.text):
+        folded = fold(clause)
+        if len(folded.split()) >= MIN_CLAUSE_WORDS and _asks(clause, folded) and not _metadata_clause(folded):
+            out.append(clause)
+    return out
+
+
+def complete_parts(query: Query, draft: Draft, ctx: "Context", extractive: "AnswerPath") -> Draft:
+    """A metadata answer takes in the clauses it does not serve, each answered from the same
+    document by ``extractive`` or named as not found there."""
+    rest = unserved_by_metadata(query)
+    if not rest or draft.doc_id is None or draft.abstained:
+        return draft
+    scoped = replace(ctx, hinted={draft.doc_id}, declined={})
+    bodies, citations, missing = [], [], []
+    for clause in rest:
+        part = extractive.answer(parse(clause), scoped).draft
+        if part is not None and not part.abstained and part.doc_id == draft.doc_id and part.body:
+            bodies.append(part.body)
+            citations += [c for c in part.citations if c not in draft.citations and c not in citations]
+        else:
+            missing.append(clause)
+    english = query.lang == "en"
+    if missing:
+        bodies.append(("The document does not answer: " if english else "Văn bản không nêu rõ: ")
+                      + "; ".join(f"“{shorten(c, 120)}”" for c in missing) + ".")
+    extra = " ".join(bodies)
+    room = MAX_ANSWER_CHARS - min(len(draft.answer), MAX_ANSWER_CHARS // 2) - 1
+    extra = shorten(extra, room)
+    draft.answer = f"{shorten(draft.answer, MAX_ANSWER_CHARS - len(extra) - 1)} {extra}"
+    draft.citations = draft.citations + citations
+    served = len(rest) - len(missing)
+    draft.features = {**draft.features,
+                      "fields_ratio": draft.features.get("fields_ratio", 1.0) * (1 + served) / (1 + len(rest))}
+    if 2 * len(missing) >= 1 + len(rest):  # as in the metadata path: half or more of what was asked is not found
+        draft.abstained = True
+        draft.reason = "the document does not answer half or more of the parts asked"
+    return draft
