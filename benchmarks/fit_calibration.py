@@ -50,6 +50,9 @@ SETS = {
     "realdocs2": (ROOT / "eval" / "data" / "realdocs2_questions.jsonl", True),
     "realdocs3": (ROOT / "eval" / "data" / "realdocs3_questions.jsonl", True),
     "realdocs4": (ROOT / "eval" / "data" / "realdocs4_questions.jsonl", True),
+    "realdocs5": (ROOT / "eval" / "data" / "realdocs5_questions.jsonl", True),
+    "realdocs6": (ROOT / "eval" / "data" / "realdocs6_questions.jsonl", True),
+    "realdocs7": (ROOT / "eval" / "data" / "realdocs7_questions.jsonl", True),
 }
 COST_OF_WRONG = 2.0  # a confidently wrong answer costs two abstentions
 FLOOR = 0.45  # while collecting, the extractive path offers candidates from this coverage up (more to learn from)
