@@ -13,7 +13,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from assistant.draft import MAX_ANSWER_CHARS, Draft, shorten
-from assistant.lexicon import CLAUSE_ASK_CUES, CLAUSE_ASK_CUES_ACCENTED, CLAUSE_SPLIT_RE, INTENT_CUES, META_ORDER
+from assistant.lexicon import (CLAUSE_ASK_CUES, CLAUSE_ASK_CUES_ACCENTED, CLAUSE_SPLIT_RE, INTENT_CUES, META_ORDER,
+                               SIGNER_ROLE_CUES)
 from assistant.query import Query, contains, parse
 from ingest.text import fold
 
@@ -41,7 +42,8 @@ def _asks(clause: str, folded: str) -> bool:
 
 
 def _metadata_clause(folded: str) -> bool:
-    return any(contains(folded, cue) for intent in (*META_ORDER, "references") for cue in INTENT_CUES[intent])
+    return (any(contains(folded, cue) for intent in (*META_ORDER, "references") for cue in INTENT_CUES[intent])
+            or any(contains(folded, cue) for cue in SIGNER_ROLE_CUES))
 
 
 def unserved_by_metadata(query: Query) -> list[str]:
@@ -56,6 +58,11 @@ def unserved_by_metadata(query: Query) -> list[str]:
     return out
 
 
+def _already_quoted(part: Draft, draft: Draft) -> bool:
+    head = " ".join(part.body.split())[:80].rstrip("…")
+    return any(head and head in " ".join(c.quote.split()) for c in draft.citations) or head in draft.answer
+
+
 def complete_parts(query: Query, draft: Draft, ctx: "Context", extractive: "AnswerPath") -> Draft:
     """A metadata answer takes in the clauses it does not serve, each answered from the same
     document by ``extractive`` or named as not found there."""
@@ -67,6 +74,8 @@ def complete_parts(query: Query, draft: Draft, ctx: "Context", extractive: "Answ
     for clause in rest:
         part = extractive.answer(parse(clause), scoped).draft
         if part is not None and not part.abstained and part.doc_id == draft.doc_id and part.body:
+            if _already_quoted(part, draft):
+                continue  # the clause only restates a part the answer holds ("bãi bỏ …" in the entry-into-force quote)
             bodies.append(part.body)
             citations += [c for c in part.citations if c not in draft.citations and c not in citations]
         else:

@@ -19,6 +19,7 @@ def test_clauses_are_cut_at_commas_and_va() -> None:
     ("Quyết định ban hành Quy chế quản lý, vận hành hệ thống có số hiệu gì, ai ký và có hiệu lực từ ngày nào?", []),
     ("nghi dinh 303/2025/nd-cp co hieu luc tu ngay nao va thay the nhung nghi dinh nao", []),
     ("Thông tư 58 giao lập lịch huy động tổ máy thủy điện cho ai ký?", []),  # "máy" is no question word
+    ("Quyết định ban hành Quy chế của Ban Chỉ đạo có số hiệu gì, ai ký, với chức vụ gì?", []),  # the signer's role
 ])
 def test_unserved_clauses(question: str, unserved: list[str]) -> None:
     assert unserved_by_metadata(parse(question)) == unserved
