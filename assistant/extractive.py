@@ -187,10 +187,12 @@ def answer_extractive(query: Query, hits: list[ScoredChunk], docs: dict[str, Doc
     if len(path) > 1 and _same_start(path[-1], text):
         path = path[:-1]  # the item is its own section: name the one above it ("3. Sở Y tế")
     section = path[-1] if path else ""
-    lead = _lead(query, doc, section)
+    # a clause of an article is named with its article: "Điều 24. Trách nhiệm của Công an tỉnh" says who
+    article = next((p for p in reversed(path[:-1]) if p.startswith("Điều ")), "")
+    sections = [f"{article} > {section}", article, section] if article else [section]
     # the passage is the answer: it gets the room it needs, the section name in the lead gives way
-    if len(lead) + 1 + min(len(text), 400) > MAX_ANSWER_CHARS:
-        lead = _lead(query, doc, "")
+    lead = next((lead for name in sections if len(lead := _lead(query, doc, name)) + 1 + min(len(text), 400)
+                 <= MAX_ANSWER_CHARS), _lead(query, doc, ""))
     body = _items_fitted(text, min(600, MAX_ANSWER_CHARS - len(lead) - 1))
     parts = [lead, body]
     if doc.ocr_damaged and restore is not None:

@@ -17,6 +17,10 @@ from ingest.model import Chunk, Footnote, Section
 _ROMAN_HEAD_RE = re.compile(r"^([IVX][IVXl1]{0,4})\.\s+(.+)$")
 _NUMBER_HEAD_RE = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)\.\s+(.+)$")
 _LETTER_HEAD_RE = re.compile(r"^([a-zđ])\)\s+(.+)$")
+# legal texts (decisions, decrees, circulars, regulations): "Chương II", "Điều 24. Trách nhiệm của …"
+_CHAPTER_HEAD_RE = re.compile(r"^Chương\s+([IVXLC]+|\d{1,3})\b[.:]?\s*(.*)$")
+_ARTICLE_HEAD_RE = re.compile(r"^Điều\s+(\d{1,3}[a-z]?)\s*[.:]\s*(.*)$")
+MAX_ARTICLE_TITLE = 200  # "Điều 1. Ban hành kèm theo Quyết định này …" with its body on the line: its title is cut
 _FOOTNOTE_RE = re.compile(r"^([¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s*(.+)$")
 _SUPERSCRIPT = str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰", "1234567890")
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.;!?])\s+(?=[A-ZÀ-ỸĐ0-9“\-+(])")
@@ -47,6 +51,12 @@ def heading_of(block: Block) -> tuple[int, str, str] | None:
         return depth, label, title
     if block.kind != "line":
         return None
+    match = _ARTICLE_HEAD_RE.match(text)
+    if match:  # an article opens the top level; its numbered clauses and lettered points nest under it
+        return 1, f"Điều {match.group(1)}", _first_sentence(match.group(2))
+    match = _CHAPTER_HEAD_RE.match(text)
+    if match and len(text) < 200:
+        return 1, f"Chương {match.group(1)}", match.group(2)
     match = _ROMAN_HEAD_RE.match(text)
     if match and len(text) < 200:
         return 1, roman_label(match.group(1)), match.group(2)
@@ -58,6 +68,13 @@ def heading_of(block: Block) -> tuple[int, str, str] | None:
     if match and len(text) < 200:
         return 6, match.group(1) + ")", match.group(2)
     return None
+
+
+def _first_sentence(text: str) -> str:
+    if len(text) <= MAX_ARTICLE_TITLE:
+        return text
+    cut = _FULL_STOP_SPLIT_RE.split(text, maxsplit=1)[0]
+    return cut if len(cut) <= MAX_ARTICLE_TITLE else cut[:MAX_ARTICLE_TITLE].rsplit(" ", 1)[0] + "…"
 
 
 def build_sections(blocks: list[Block], text_len: int) -> tuple[list[Section], dict[int, tuple[str, str]]]:

@@ -177,3 +177,19 @@ def test_the_enacting_authority_under_a_title_is_not_part_of_it(tmp_path):
     path.write_text("**QUYẾT ĐỊNH**\n\nBAN HÀNH QUY CHẾ THỬ NGHIỆM\n\nCHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM\n\n"
                     "*Căn cứ Luật Tổ chức chính quyền địa phương;*\n\nĐiều 1. Nội dung.\n", encoding="utf-8")
     assert parse_file(path).metadata.title == "Quyết định: Ban hành quy chế thử nghiệm"
+
+
+def test_articles_and_chapters_of_a_legal_text_are_sections(tmp_path):
+    path = tmp_path / "qc.md"
+    path.write_text("**QUY ĐỊNH**\n\nVề thử nghiệm\n\n**Chương I**\n\n**QUY ĐỊNH CHUNG**\n\n"
+                    "**Điều 1. Phạm vi điều chỉnh**\n\nQuy định này quy định việc thử nghiệm.\n\n"
+                    "**Chương II**\n\n**TỔ CHỨC THỰC HIỆN**\n\n**Điều\n24. Trách nhiệm của Công an tỉnh**\n\n"
+                    "1. Chủ trì, phối hợp với Sở Khoa học và Công nghệ bảo đảm an ninh hạ tầng.\n\n"
+                    "2. Kiểm tra điều kiện phòng cháy.\n", encoding="utf-8")
+    doc = parse_file(path)
+    paths = [s.path for s in doc.sections]
+    assert "Điều 1. Phạm vi điều chỉnh" in paths
+    assert "Điều 24. Trách nhiệm của Công an tỉnh > 1. Chủ trì, phối hợp với Sở Khoa học và Công nghệ bảo đảm an ninh hạ tầng." in paths
+    clause = next(c for c in doc.chunks if "bảo đảm an ninh hạ tầng" in c.text)
+    assert clause.section.startswith("Điều 24. Trách nhiệm của Công an tỉnh")
+    assert any(s.label == "Chương II" for s in doc.sections)

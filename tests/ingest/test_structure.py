@@ -106,3 +106,22 @@ def test_ocr_document_is_flagged_and_searchable(parsed_docs):
     assert ocr.ocr_damaged and not parsed_docs[TABLE_DOC].ocr_damaged
     assert "ke hoach so 110/kh-ubnd" in ocr.search_text
     assert "Ké hoach" in ocr.text  # the original stays quotable
+
+
+from hypothesis import given, strategies as st  # noqa: E402
+
+from ingest.clean import Block  # noqa: E402
+from ingest.structure import MAX_ARTICLE_TITLE, heading_of  # noqa: E402
+
+
+@given(st.integers(min_value=1, max_value=999), st.text(alphabet="abcđêô ,.;ĐT", min_size=1, max_size=400))
+def test_an_article_line_opens_the_top_level_with_a_bounded_title(number: int, title: str) -> None:
+    head = heading_of(Block("line", f"Điều {number}. {title}", None))
+    assert head is not None
+    level, label, text = head
+    assert level == 1 and label == f"Điều {number}"
+    assert len(text) <= MAX_ARTICLE_TITLE + 1
+
+
+def test_a_sentence_mentioning_an_article_is_no_heading() -> None:
+    assert heading_of(Block("line", "Theo Điều 5 của Luật này, các cơ quan phải báo cáo.", None)) is None
