@@ -11,7 +11,7 @@ from assistant.evidence import terms
 from assistant.query import Query, contains
 from ingest.model import Document, Fact, Reference
 from ingest.text import fold
-from assistant.lexicon import META_ORDER, REPLACES_CUES, ISSUER_CUES, KIND_WORDS, MISSING_EN, MISSING_VI, ROLE_WORDS, UNIT_GENERIC  # noqa: F401
+from assistant.lexicon import DOC_KINDS_FOLDED, EN_DOC_KINDS, META_ORDER, REPLACES_CUES, ISSUER_CUES, KIND_WORDS, MISSING_EN, MISSING_VI, ROLE_WORDS, UNIT_GENERIC  # noqa: F401
 
 _SYL_RE = re.compile(r"[a-z0-9]+")
 
@@ -76,6 +76,8 @@ def answer_metadata(query: Query, docs: list[Document], ranked_docs: list[str]) 
         return None
     if wanted == ["proposal"] and "to trinh" in query.folded and not _asks_about_document(query):
         return None  # "tờ trình" in a question about content
+    if wanted == ["effective"] and not _names_a_document(query):
+        return None  # "giấy vào, ra cảng có hiệu lực bao lâu": the validity of a permit, not of the document
     doc = next(d for d in docs if d.doc_id == ranked_docs[0])
     english = query.lang == "en"
     if "effective" not in wanted and _asks_what_it_replaces(query) and _effective_names_replacement(doc):
@@ -119,6 +121,12 @@ def _effective_names_replacement(doc: Document) -> bool:
 
 
 _DOC_NUMBER_RE = re.compile(r"\d+(?:/\d{4})?/[a-z]")
+
+
+def _names_a_document(query: Query) -> bool:
+    """The question speaks of a document: its kind ("quy chế", "circular"), "văn bản", or a number."""
+    return (_asks_about_document(query) or bool(_DOC_NUMBER_RE.search(query.folded))
+            or any(contains(query.folded, k) for k in (*DOC_KINDS_FOLDED, *EN_DOC_KINDS)))
 
 
 def _asks_about_document(query: Query) -> bool:

@@ -129,6 +129,9 @@ DOC_KINDS = {
 # The kinds of document a question can name, folded ("nghị quyết của HĐND …")
 DOC_KINDS_FOLDED = ("quyet dinh", "ke hoach", "nghi quyet", "chi thi", "nghi dinh", "thong tu", "luat", "ket luan",
                     "cong van", "thong bao", "cong dien", "quy che", "quy dinh")
+# Kinds of document an English question names ("when does Circular 58 take effect")
+EN_DOC_KINDS = ("decision", "decisions", "resolution", "directive", "decree", "circular", "regulation", "regulations",
+                "plan", "law", "document", "notice", "rules")
 # English domain terms → folded Vietnamese, so BM25 can match an English question.
 GLOSSARY: dict[str, str] = {
     "administrative reform": "cai cach hanh chinh", "administrative procedure": "thu tuc hanh chinh",

@@ -56,3 +56,10 @@ def test_a_part_the_document_does_not_answer_is_named(one_decision) -> None:
     assert "Trần Văn Thử" in answer.answer
     assert "Văn bản không nêu rõ" in answer.answer and "xe ô tô" in answer.answer
     assert answer.abstained, "half of what was asked is not there: shown, but not called an answer"
+
+
+def test_the_validity_of_something_else_is_not_the_document_entry_into_force(one_decision) -> None:
+    answer = one_decision.ask("Giấy phép thử nghiệm cấp cho doanh nghiệp có hiệu lực bao lâu?")
+    assert answer.path != "metadata"
+    named = one_decision.ask("Quyết định 12/QĐ-UBND có hiệu lực từ ngày nào?")
+    assert named.path == "metadata" and "kể từ ngày ký" in named.answer
