@@ -11,7 +11,7 @@ from assistant.evidence import terms
 from assistant.query import Query, contains
 from ingest.model import Document, Fact, Reference
 from ingest.text import fold
-from assistant.lexicon import DOC_KINDS_FOLDED, EN_DOC_KINDS, META_ORDER, REPLACES_CUES, ISSUER_CUES, KIND_WORDS, MISSING_EN, MISSING_VI, ROLE_WORDS, UNIT_GENERIC  # noqa: F401
+from assistant.lexicon import DOC_KINDS_FOLDED, EN_DOC_KINDS, INTENT_CUES, META_ORDER, REPEAL_CUES, REPLACES_CUES, ISSUER_CUES, KIND_WORDS, MISSING_EN, MISSING_VI, ROLE_WORDS, UNIT_GENERIC  # noqa: F401
 
 _SYL_RE = re.compile(r"[a-z0-9]+")
 
@@ -79,6 +79,18 @@ def answer_metadata(query: Query, docs: list[Document], ranked_docs: list[str]) 
     if wanted == ["effective"] and not _names_a_document(query):
         return None  # "giấy vào, ra cảng có hiệu lực bao lâu": the validity of a permit, not of the document
     doc = next(d for d in docs if d.doc_id == ranked_docs[0])
+    number = fold(doc.metadata.number).lower()
+    if "number" in wanted and number and number in query.folded.lower():
+        # the question names this document by its number: the number it asks for is another's
+        # ("QĐ 44/2025/QĐ-TTg có bãi bỏ QĐ về … không, số hiệu QĐ đó là gì")
+        wanted = [i for i in wanted if i != "number"]
+        if not wanted:
+            return None
+    if "effective" in wanted and _asks_only_what_it_repeals(query) and not _effective_names_a_document(doc):
+        # "does it repeal the decision on …": an entry-into-force clause that names no document is no answer
+        wanted = [i for i in wanted if i != "effective"]
+        if not wanted:
+            return None
     english = query.lang == "en"
     if "effective" not in wanted and _asks_what_it_replaces(query) and _effective_names_replacement(doc):
         # "… do ai ký và thay thế quyết định nào": a document states what it replaces in its
@@ -107,6 +119,17 @@ def answer_metadata(query: Query, docs: list[Document], ranked_docs: list[str]) 
 
 def _asks_what_it_replaces(query: Query) -> bool:
     return "references" in query.intents and any(contains(query.folded, w) for w in REPLACES_CUES)
+
+
+def _asks_only_what_it_repeals(query: Query) -> bool:
+    """"bãi bỏ những …", "repeal": the question asks what the document ends, not when it starts."""
+    return (any(contains(query.folded, w) for w in REPEAL_CUES)
+            and not any(contains(query.folded, w) for w in INTENT_CUES["effective"] if w not in REPEAL_CUES))
+
+
+def _effective_names_a_document(doc: Document) -> bool:
+    span = doc.metadata.effective_span
+    return bool(span) and _DOC_NUMBER_RE.search(fold(doc.text[span[0]:span[1]]).lower()) is not None
 
 
 def _effective_names_replacement(doc: Document) -> bool:

@@ -284,6 +284,9 @@ ASKS_FOR_DOCUMENT = re.compile(
 UNIT_GENERIC = {"xa", "phong", "so", "cac", "va", "thuoc", "ubnd", "don", "vi", "cua", "ban"}
 # A question asks what a document replaces; a document says what it replaces (its entry-into-force article)
 REPLACES_CUES = ("thay the", "replace", "replaces", "replaced", "replacing")
+# … and what it repeals (cues of the "effective" intent that ask what ends, not when it starts)
+REPEAL_CUES = ("het hieu luc", "bai bo nhung", "bai bo quyet dinh", "bai bo nghi quyet", "bai bo cac", "repeal",
+               "repeals", "cease to be effective", "ceases to be effective", "no longer in force")
 # The parts of a document's identity a metadata answer gives, in the order it gives them
 META_ORDER = ("number", "date", "issuer", "signer", "proposal", "effective", "recipients")
 MISSING_VI = {"number": "số hiệu", "date": "ngày ban hành", "issuer": "cơ quan ban hành", "signer": "người ký",

@@ -63,3 +63,11 @@ def test_the_validity_of_something_else_is_not_the_document_entry_into_force(one
     assert answer.path != "metadata"
     named = one_decision.ask("Quyết định 12/QĐ-UBND có hiệu lực từ ngày nào?")
     assert named.path == "metadata" and "kể từ ngày ký" in named.answer
+
+
+def test_a_question_naming_the_document_by_number_asks_another_documents_number(one_decision) -> None:
+    """What it repeals and that document's number: the entry-into-force clause names no document,
+    and "Số hiệu: 12/QĐ-UBND" would answer a question nobody asked."""
+    answer = one_decision.ask("Quyết định 12/QĐ-UBND có bãi bỏ quyết định nào về xe ô tô không, số hiệu quyết định đó là gì?")
+    assert answer.path != "metadata"
+    assert "Số hiệu: 12/QĐ-UBND" not in answer.answer
