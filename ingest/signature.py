@@ -53,8 +53,8 @@ def find_signature(text: str, blocks: list[Block]) -> Signature | None:
                 return Signature(name, _without_rank(role), at, at + len(name))
             found = _name_below(blocks, index)
             if found:
-                name, at = found
-                role = " ".join(cell.split())
+                name, at, more_role = found
+                role = " ".join(f"{cell} {more_role}".split())
                 return Signature(name, role, at, at + len(name))
     return None
 
@@ -79,15 +79,19 @@ def _trailing_name(cell: str) -> str:
     return name if looks_like_person(name) else ""
 
 
-def _name_below(blocks: list[Block], index: int) -> tuple[str, int] | None:
-    """A name on one of the next lines (below the role, maybe after a rank or '(Đã ký)')."""
+def _name_below(blocks: list[Block], index: int) -> tuple[str, int, str] | None:
+    """A name on one of the next lines (below the role, maybe after a rank or '(Đã ký)'), and the
+    role lines in capitals between ("KT. TRƯỞNG BAN" / "PHÓ TRƯỞNG BAN" / name)."""
+    role_lines: list[str] = []
     for block in blocks[index + 1: index + 1 + _LOOKAHEAD]:
         candidate = _without_rank(block.text.strip().strip("*").strip())
         candidate = re.sub(r"^\(?\s*[Đđ]ã ký\s*\)?\s*", "", candidate)
         if len(candidate) > 60:
             return None
         if looks_like_person(candidate) and not candidate.isupper() and all(w[:1].isupper() for w in candidate.split()):
-            return candidate, block.start + block.text.find(candidate)
+            return candidate, block.start + block.text.find(candidate), " ".join(role_lines)
+        if candidate and candidate.isupper() and _capital_role(candidate):
+            role_lines.append(candidate)
     return None
 
 

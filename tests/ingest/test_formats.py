@@ -193,3 +193,11 @@ def test_articles_and_chapters_of_a_legal_text_are_sections(tmp_path):
     clause = next(c for c in doc.chunks if "bảo đảm an ninh hạ tầng" in c.text)
     assert clause.section.startswith("Điều 24. Trách nhiệm của Công an tỉnh")
     assert any(s.label == "Chương II" for s in doc.sections)
+
+
+def test_a_role_over_two_lines_above_the_name_is_read_whole(tmp_path):
+    path = tmp_path / "kh.txt"
+    path.write_text("KẾ HOẠCH\nThử nghiệm năm 2026\nI. MỤC ĐÍCH\n- Nội dung.\nNơi nhận:\n- Như trên;\n- Lưu: VT.\n"
+                    "KT. TRƯỞNG BAN\nPHÓ TRƯỞNG BAN\nHoàng Văn Thử\n", encoding="utf-8")
+    meta = parse_file(path).metadata
+    assert meta.signer == "Hoàng Văn Thử" and meta.signer_role == "KT. TRƯỞNG BAN PHÓ TRƯỞNG BAN"
