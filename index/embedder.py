@@ -137,7 +137,10 @@ class Embedder:
             if self.static:
                 from index.static_build import StaticEncoder
 
-                self._static = StaticEncoder(self.path)
+                try:
+                    self._static = StaticEncoder(self.path)
+                except Exception as exc:  # safetensors' SafetensorError is neither OSError nor ValueError
+                    raise EmbeddingModelError(f"cannot load the static model in {self.path}: {exc}") from exc
                 self._dim, self.backend = self._static.dim, "static"
                 return
             if self.requested_backend in ("auto", "onnx") and self._load_onnx():

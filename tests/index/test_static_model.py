@@ -116,6 +116,15 @@ def test_the_folder_loads_in_sentence_transformers_with_the_same_vectors(tiny: P
     assert np.allclose(embedder.embed_passages(texts), ours) and np.allclose(embedder.embed_query(texts[1]), ours[1])
 
 
+def test_a_damaged_static_folder_is_a_model_error(tiny: Path, tmp_path: Path) -> None:
+    from index.embedder import EmbeddingModelError
+
+    folder = _build(tiny, tmp_path / "static")
+    (folder / static_build.EMBEDDING_DIR / "model.safetensors").write_bytes(b"not a tensor file")
+    with pytest.raises(EmbeddingModelError, match="static model"):
+        Embedder(folder, background=False)
+
+
 def test_the_setting_selects_the_static_model_built_once(tiny: Path, tmp_path: Path, monkeypatch) -> None:
     import index.model_build
 
