@@ -16,6 +16,7 @@ fi
 .venv/bin/python -m pip install -q "torch==2.13.0"
 .venv/bin/python -m pip install -q -e ".[dev]"
 [ "${1:-}" = "--no-run" ] && exit 0
+# CCHC_EMBEDDING_MODEL=static also distils the static model from e5 here (~6 min on 2 cores)
 .venv/bin/cchc model build || echo "embedding model unavailable: retrieval will use BM25 only"
 .venv/bin/cchc ingest ingest/default_corpus
 .venv/bin/cchc ask "Ai chủ trì nhiệm vụ III.5 và khi nào phải xong?"

