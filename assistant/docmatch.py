@@ -43,6 +43,9 @@ def issuer_aliases(issuer_folded: str) -> list[list[str]]:
     variants.add(re.sub(r"^(?:chu tich\s+)?(ubnd|uy ban nhan dan)\s+", "", issuer_folded))  # "Chủ tịch UBND tỉnh …"
     variants.add(issuer_folded.split(" - ")[0])
     variants.add(re.sub(r"\s+(?:tinh|thanh pho)\s+\S+\s+\S+$", "", issuer_folded))  # "ubnd tinh lang son" → "ubnd"
+    place = re.search(r"\b(?:tinh|thanh pho)\s+(\S+\s+\S+(?:\s+\S+)?)$", issuer_folded)
+    if place:  # "… của Bắc Ninh": the province or city alone names a provincial body
+        variants.add(place.group(1))
     out = []
     for v in variants:
         syl = _SYL_RE.findall(v)
@@ -105,6 +108,7 @@ class DocMatcher:
                      or len(a) >= 3]
             for doc_id, issuer in self._issuers.items()
         }
+        self._same_number = Counter(fold(d.metadata.number).lower() for d in docs)
         self._corpus_folded = " ".join(fold(d.text) + " " + (d.search_text or "") for d in docs)
 
     def match(self, question: str) -> list[DocMatch]:
@@ -120,22 +124,17 @@ class DocMatcher:
         for doc in self.docs:
             number = fold(doc.metadata.number).lower()
             if number and number.split("/")[0] and number in q_numbers:
-                results.append(DocMatch(doc.doc_id, EXACT_MATCH_SCORE, True))  # its own number names a plan exactly
+                # its own number names a plan exactly; two plans of one number ("71/2025/QĐ-UBND" of two
+                # provinces) are told apart by the issuer and title words the question also uses
+                tie = self._fuzzy(doc, q_syl, q_set, q_kinds)[0] if self._same_number[number] > 1 else 0.0
+                results.append(DocMatch(doc.doc_id, EXACT_MATCH_SCORE + tie / (1 + tie), True))
                 continue
             lead = number.split("/")[0]
             if len(lead) >= 3 and lead in q_bare and not any(n.startswith(lead + "/") for n in q_numbers):
                 results.append(DocMatch(doc.doc_id, BARE_NUMBER_SCORE, True))  # its number without the code
                 continue
             numbered = bool(lead) and any(number.startswith(n + "/") for n in q_number_years)
-            hit = 0
-            for alias in self._aliases[doc.doc_id]:
-                if _contains_seq(q_syl, alias):
-                    hit = max(hit, len(alias))
-            title_score = sum(self._idf.get(w, 0) for w in set(self._profiles[doc.doc_id]) & q_set
-                              if w not in {"ke hoach"})
-            score = hit * 2.0 + title_score * 0.5
-            if q_kinds and self._kinds[doc.doc_id] not in q_kinds and not any(k in self._titles[doc.doc_id] for k in q_kinds):
-                score *= KIND_MISMATCH  # "nghị quyết của HĐND …" is not a quyết định of the same body
+            score, hit = self._fuzzy(doc, q_syl, q_set, q_kinds)
             if numbered:  # its number and year without the code: issuer and title words break a tie
                 kind_ok = not q_kinds or self._kinds[doc.doc_id] in q_kinds
                 score += BARE_NUMBER_SCORE * (1.0 if kind_ok else KIND_MISMATCH)
@@ -143,6 +142,19 @@ class DocMatcher:
                 results.append(DocMatch(doc.doc_id, score, hit > 0 or numbered))
         results.sort(key=lambda m: -m.score)
         return results
+
+    def _fuzzy(self, doc: Document, q_syl: list[str], q_set: set[str], q_kinds: set[str]) -> tuple[float, int]:
+        """How well the issuer and title words of the question fit ``doc``, and the issuer words matched."""
+        hit = 0
+        for alias in self._aliases[doc.doc_id]:
+            if _contains_seq(q_syl, alias):
+                hit = max(hit, len(alias))
+        title_score = sum(self._idf.get(w, 0) for w in set(self._profiles[doc.doc_id]) & q_set
+                          if w not in {"ke hoach"})
+        score = hit * 2.0 + title_score * 0.5
+        if q_kinds and self._kinds[doc.doc_id] not in q_kinds and not any(k in self._titles[doc.doc_id] for k in q_kinds):
+            score *= KIND_MISMATCH  # "nghị quyết của HĐND …" is not a quyết định of the same body
+        return score, hit
 
     def hinted_docs(self, question: str) -> set[str]:
         """Docs whose issuer the question names, narrowed by title words when several share it."""

@@ -71,3 +71,20 @@ def test_a_question_naming_the_document_by_number_asks_another_documents_number(
     answer = one_decision.ask("Quyết định 12/QĐ-UBND có bãi bỏ quyết định nào về xe ô tô không, số hiệu quyết định đó là gì?")
     assert answer.path != "metadata"
     assert "Số hiệu: 12/QĐ-UBND" not in answer.answer
+
+
+def test_two_documents_of_one_number_are_told_apart_by_the_province_named(tmp_path) -> None:
+    from assistant.docmatch import DocMatcher
+    from ingest.pipeline import parse_file
+
+    docs = []
+    for province, subject in (("HÀ GIANG", "XÉT TẶNG DANH HIỆU CÔNG DÂN ƯU TÚ"), ("BẮC KẠN", "KHUNG GIÁ CHO THUÊ NHÀ Ở")):
+        path = tmp_path / f"{province}.md"
+        path.write_text(f"| ỦY BAN NHÂN DÂN TỈNH {province} | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n| --- | --- |\n"
+                        f"| Số: 71/2025/QĐ-UBND | ngày 5 tháng 12 năm 2025 |\n\n**QUYẾT ĐỊNH**\n\n**{subject}**\n\n"
+                        "Điều 1. Nội dung.\n", encoding="utf-8")
+        docs.append(parse_file(path))
+    matcher = DocMatcher(docs)
+    for doc, question in zip(docs, ("Quyết định 71/2025/QĐ-UBND của Hà Giang có hiệu lực từ ngày nào?",
+                                    "Quyết định 71/2025/QĐ-UBND về khung giá cho thuê nhà ở do ai ký?")):
+        assert matcher.hinted_docs(question) == {doc.doc_id}
