@@ -8,13 +8,13 @@ rare terms appear nowhere near the best evidence is not answered by it.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from collections import Counter
 import re
 
 from assistant.abbreviations import expansions
-from assistant.lexicon import ABBREVIATIONS
+from assistant.lexicon import ABBREVIATIONS, DOMAIN_COMMON, QUESTION_WORDS, QUESTION_WORDS_ACCENTED, SYNONYM_GROUPS
 from ingest.text import fold, nfc
-from assistant.lexicon import DOMAIN_COMMON, QUESTION_WORDS, QUESTION_WORDS_ACCENTED, SYNONYM_GROUPS  # noqa: F401
 
 _SYL_RE = re.compile(r"[a-z0-9%]+(?:[/.\-][a-z0-9]+)*")
 _ACC_RE = re.compile(r"[0-9a-zà-ỹđ%]+(?:[/.\-][0-9a-zà-ỹđ]+)*")
@@ -107,6 +107,7 @@ def question_units(text: str, segment, *, accented: bool) -> list[str]:
     return units
 
 
+@lru_cache(maxsize=4096)
 def _written_out(unit: str, accented: bool) -> tuple[str, ...]:
     """A unit with an abbreviation in it ("bhyt", "tthc điện tử") is also found written out."""
     words = unit.split()
@@ -122,7 +123,8 @@ def coverage(units: list[str], evidence: str, weights: TermWeights, *, accented:
     if not units:
         return 0.0
     evidence = nfc(evidence)
-    written_out = " ".join(full for _s, _e, full in expansions(evidence))  # after the text: its phrases stay whole
+    # what the document's abbreviations stand for, after the text (its phrases stay whole)
+    written_out = " ".join(full for _s, _e, full in expansions(evidence, capitals_only=True))
     ev = " ".join(_ACC_RE.findall(f"{evidence} {written_out}".lower()))
     if not accented:
         ev = fold(ev)

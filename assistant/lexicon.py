@@ -71,8 +71,6 @@ DOC_KIND_ABBREVIATIONS: dict[str, str] = {
     "qd": "Quyết định", "nq": "Nghị quyết", "nd": "Nghị định", "tt": "Thông tư", "kh": "Kế hoạch",
     "ct": "Chỉ thị", "cv": "Công văn", "tb": "Thông báo", "vbhn": "văn bản hợp nhất",
 }
-DOC_KIND_ABBREVIATION_RE = re.compile(
-    r"(?<![\w/\-])(" + "|".join(DOC_KIND_ABBREVIATIONS) + r")(?=\s+(?:so\s+)?\d)", re.IGNORECASE)
 # Abbreviations Vietnamese questions use that are not syllables either.
 VI_ABBREVIATIONS = frozenset({*"cchc tthc ubnd hdnd vbqppl cntt csdl pakn dvc bnv snv".split(),
                               *(k for k in ABBREVIATIONS if k.isalpha())})

@@ -4,22 +4,29 @@ from __future__ import annotations
 
 from hypothesis import given, strategies as st
 
-from assistant.abbreviations import expanded, with_expansions
+from assistant.abbreviations import with_expansions
 from assistant.evidence import TermWeights, coverage
 from assistant.query import parse
 
 
 def test_abbreviations_are_written_out_but_codes_are_left_alone() -> None:
-    assert expanded("ubnd xa gui bhyt cho bhxh") == "Ủy ban nhân dân xa gui bảo hiểm y tế cho bảo hiểm xã hội"
-    assert expanded("Bộ NN&MT và TP.HCM") == "Bộ nông nghiệp và môi trường và thành phố Hồ Chí Minh"
-    assert expanded("Kế hoạch số 29/KH-UBND") == "Kế hoạch số 29/KH-UBND"  # inside a document code
-    assert expanded("QĐ 44/2025/QĐ-TTg") == "Quyết định 44/2025/QĐ-TTg"
+    assert with_expansions("ubnd xa gui bhyt") == "ubnd Ủy ban nhân dân xa gui bhyt bảo hiểm y tế"
+    assert with_expansions("Bộ NN&MT và TP.HCM") == "Bộ NN&MT nông nghiệp và môi trường và TP.HCM thành phố Hồ Chí Minh"
+    assert with_expansions("Kế hoạch số 29/KH-UBND") == "Kế hoạch số 29/KH-UBND"  # inside a document code
+    assert with_expansions("HĐND tỉnh") == "HĐND Hội đồng nhân dân tỉnh"
+    assert with_expansions("QĐ 44/2025/QĐ-TTg") == "QĐ Quyết định 44/2025/QĐ-TTg"
 
 
 def test_a_kind_of_document_is_expanded_only_before_a_number() -> None:
-    assert expanded("tt 69/2025 bo nn&mt") == "Thông tư 69/2025 bo nông nghiệp và môi trường"
-    assert expanded("nq so 37 cua hdnd") == "Nghị quyết so 37 cua Hội đồng nhân dân"
-    assert expanded("tt hanh chinh cong") == "tt hanh chinh cong"  # "tt" alone: a centre, an order, …
+    assert with_expansions("tt 69/2025") == "tt Thông tư 69/2025"
+    assert with_expansions("nq so 37") == "nq Nghị quyết so 37"
+    assert with_expansions("tt hanh chinh cong") == "tt hanh chinh cong"  # "tt" alone: a centre, an order, …
+
+
+def test_documents_abbreviations_are_read_in_capitals() -> None:
+    from assistant.abbreviations import expansions
+
+    assert [full for *_, full in expansions("gửi BHXH và bhyt", capitals_only=True)] == ["bảo hiểm xã hội"]
 
 
 def test_names_of_bodies_and_places_also_name_the_plan_written_out() -> None:
