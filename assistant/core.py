@@ -28,8 +28,6 @@ from assistant.settings import Settings, get_settings
 from assistant.parts import complete_parts
 from assistant.paths import PATHS, Context
 from assistant.paths.structured import Metadata
-
-_EXTRACTIVE = next(p for p in PATHS if p.name == "extractive")
 from assistant.task_answer import task_info
 from index.backend import ScoredChunk, SearchFilters
 from index.embedder import Embedder, EmbeddingModelError, resolve_model_path
@@ -39,6 +37,7 @@ from ingest.model import Document
 from ingest.text import fold
 from ingest.errors import UserInputError
 
+_EXTRACTIVE = next(p for p in PATHS if p.name == "extractive")  # answers the clauses metadata does not serve
 logger = logging.getLogger(__name__)
 
 

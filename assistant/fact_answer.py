@@ -80,17 +80,17 @@ def answer_metadata(query: Query, docs: list[Document], ranked_docs: list[str]) 
         return None  # "giấy vào, ra cảng có hiệu lực bao lâu": the validity of a permit, not of the document
     doc = next(d for d in docs if d.doc_id == ranked_docs[0])
     number = fold(doc.metadata.number).lower()
-    if "number" in wanted and number and number in query.folded.lower():
+    not_asked = set()
+    if number and number in query.folded.lower():
         # the question names this document by its number: the number it asks for is another's
         # ("QĐ 44/2025/QĐ-TTg có bãi bỏ QĐ về … không, số hiệu QĐ đó là gì")
-        wanted = [i for i in wanted if i != "number"]
-        if not wanted:
-            return None
-    if "effective" in wanted and _asks_only_what_it_repeals(query) and not _effective_names_a_document(doc):
+        not_asked.add("number")
+    if _asks_only_what_it_repeals(query) and not _effective_names_a_document(doc):
         # "does it repeal the decision on …": an entry-into-force clause that names no document is no answer
-        wanted = [i for i in wanted if i != "effective"]
-        if not wanted:
-            return None
+        not_asked.add("effective")
+    wanted = [i for i in wanted if i not in not_asked]
+    if not wanted:
+        return None
     english = query.lang == "en"
     if "effective" not in wanted and _asks_what_it_replaces(query) and _effective_names_replacement(doc):
         # "… do ai ký và thay thế quyết định nào": a document states what it replaces in its

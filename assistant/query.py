@@ -92,8 +92,9 @@ def parse(question: str) -> Query:
     query.doc_kinds = [v for k, v in DOC_KINDS.items() if contains(folded, k)]
     query.times = [m.group(0) for m in TIME_RE.finditer(folded)]
     query.followup = "followup" in query.intents and len(folded.split()) <= 10
-    # both forms of an abbreviation are searched; names of bodies also name plans ("hdnd tp hue" is the
-    # Hội đồng nhân dân thành phố Huế); evidence coverage matches either form itself (evidence.coverage)
+    # abbreviated bodies and places also name plans written out ("hdnd tp hue": the Hội đồng nhân dân
+    # thành phố Huế); evidence coverage matches either form itself (evidence.coverage). BM25 searches the
+    # question as typed: the written-out terms were measured to crowd out its distinctive words.
     search, query.names_text = text, with_expansions(text, names_only=True)
     query.evidence_text = text
     if query.lang == "en":

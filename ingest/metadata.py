@@ -167,8 +167,7 @@ def _capitals(value: str) -> bool:
 
 
 def _upper(value: str) -> bool:
-    letters = [c for c in value if c.isalpha()]
-    return len(letters) >= 3 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
+    return sum(c.isalpha() for c in value) >= 3 and _capitals(value)
 
 
 _BASIS_RE = re.compile(r"^\s*can cu\b")
