@@ -78,6 +78,9 @@ _EFFECTIVE_RE = re.compile(r"\b(quyet dinh|nghi quyet|thong tu|nghi dinh|chi thi
                            r"(?: nay)? (?:co|bat dau co) hieu luc\b")
 
 
+_REFERS_RE = re.compile(r"\bngay\s*$")
+# what follows a clause that sets the date: "… thi hành kể từ ngày 01 tháng 7 năm 2025", "… kể từ ngày ký"
+_SETS_DATE_RE = re.compile(r"(?: thi hanh)?(?: ke)?(?: tu)? ngay (?:\d|ky\b|ban hanh\b)")
 _EFFECT_ARTICLE_CHARS = 700
 _ITEM_START_RE = re.compile(r"^\s*(?:\d{1,2}[.)]|[a-z]\)|[-+])\s")
 _REPEAL_RE = re.compile(r"bai bo|thay the|het hieu luc")
@@ -87,11 +90,13 @@ _ARTICLE_RE = re.compile(r"^\s*dieu \d")
 def _effective_clause(text: str, folded: str, kind: str) -> tuple[int, int] | None:
     """The sentence saying when the document takes effect; the document's own kind first
     ("Quyết định này có hiệu lực …" before the attached regulation's "Quy định này …")."""
-    found = list(_EFFECTIVE_RE.finditer(folded))
+    # "… trước ngày Nghị định này có hiệu lực" only refers to the date: not the clause that sets it
+    found = [m for m in _EFFECTIVE_RE.finditer(folded) if not _REFERS_RE.search(folded[max(0, m.start() - 12):m.start()])]
     if not found:
         return None
     own = [m for m in found if kind and m.group(1) == fold_aligned(kind)]
-    match = (own or found)[0]
+    dated = [m for m in own or found if _SETS_DATE_RE.match(folded, m.end())]
+    match = (dated or own or found)[0]
     start = max(folded.rfind("\n", 0, match.start()) + 1, folded.rfind(". ", 0, match.start()) + 2)
     end = folded.find("\n", match.end())
     end = len(text) if end < 0 else end

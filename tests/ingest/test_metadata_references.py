@@ -18,3 +18,22 @@ def test_a_document_after_a_sentence_end_is_not_replaced() -> None:
             "Quyết định số 824/QĐ-UBND ngày 10/4/2023.")
     relations = {r.number: r.relation for r in extract_references(text, preamble_end=0)}
     assert relations == {"1849/QĐ-UBND": "replaces", "824/QĐ-UBND": "cites"}
+
+
+def test_the_entry_into_force_clause_is_the_one_that_sets_a_date() -> None:
+    """A clause that only refers to the date ("trước ngày Nghị định này có hiệu lực") comes first in
+    a long decree; the answer is the clause that sets it."""
+    from ingest.metadata import _effective_clause
+    from ingest.text import fold_aligned
+
+    text = ("Điều 2. Đối tượng áp dụng\n"
+            "g) Người hoạt động không chuyên trách ở cấp xã trước ngày Nghị định này có hiệu lực thi hành;\n"
+            "Điều 40. Quy định chuyển tiếp\n"
+            "1. Kỳ tuyển dụng đã xong vòng 1 trước ngày Nghị định này có hiệu lực thì tiếp tục.\n"
+            "Điều 41. Hiệu lực thi hành\n"
+            "1. Nghị định này có hiệu lực thi hành kể từ ngày 01 tháng 7 năm 2025.\n")
+    start, end = _effective_clause(text, fold_aligned(text), "nghị định")
+    assert text[start:end].startswith("Nghị định này có hiệu lực thi hành kể từ ngày 01 tháng 7 năm 2025.")
+    undated = "Điều 5. Quyết định này có hiệu lực sau 10 ngày.\n"
+    start, end = _effective_clause(undated, fold_aligned(undated), "quyết định")
+    assert "có hiệu lực sau 10 ngày" in undated[start:end]
