@@ -95,7 +95,8 @@ def has_type(kind: str | None, text: str, question: str = "") -> bool:
         noun = counted_noun(question)
         if noun:  # "bao nhiêu biên chế": a number must count that noun
             folded = fold(text)
-            pattern = r"(?<![\w/.\-])\d+(?:[.,]\d+)?\s+(?:\S+\s+){0,2}?" + re.escape(noun)
+            # "Năm (05) ngày làm việc": the figure may stand in brackets
+            pattern = r"(?<![\w/.\-])\d+(?:[.,]\d+)?\)?\s+(?:\S+\s+){0,2}?" + re.escape(noun)
             return re.search(pattern, folded) is not None
         if PERCENT_RE.search(text):
             return True

@@ -25,7 +25,7 @@ from assistant.query import Query, parse
 from assistant.schema import (Answer, DocumentDetail, DocumentInfo, SearchHit, SectionInfo, TaskInfo,
                               Turn, UploadedDocument)
 from assistant.settings import Settings, get_settings
-from assistant.parts import complete_parts
+from assistant.parts import answer_clauses, complete_parts
 from assistant.paths import PATHS, Context
 from assistant.paths.structured import Metadata
 from assistant.task_answer import task_info
@@ -255,6 +255,8 @@ class Assistant:
             if outcome.draft is not None:
                 if path.name == Metadata.name:  # the clauses it does not serve, from the same document
                     outcome.draft = complete_parts(query, outcome.draft, ctx, _EXTRACTIVE)
+                elif path.name == _EXTRACTIVE.name:  # a question asking two things: each clause answered
+                    outcome.draft = answer_clauses(query, outcome.draft, ctx, _EXTRACTIVE)
                 outcome.draft.declined = dict(ctx.declined)
                 logger.info("%s answered %r%s", path.name, query.text[:60],
                             f" (declined: {ctx.declined})" if ctx.declined else "")

@@ -223,7 +223,10 @@ def organisation_mentions(question: str) -> list[list[str]]:
             gap = question[words[a][2]:words[b][1]]
             return gap.isspace() and len(gap) <= 2
 
-        if (head_len and j < len(words) and _name_word(words[j][0])
+        # "Hà Tĩnh Decision": a capitalised head after a name word is the name's last syllable
+        inside_name = (i > 0 and words[i][0][:1].isupper() and _name_word(words[i - 1][0]) and spaced(i - 1, i)
+                       and folded[i - 1] not in STOP_AFTER)  # "Theo Sở Y tế" names the Sở
+        if (head_len and not inside_name and j < len(words) and _name_word(words[j][0])
                 and all(spaced(x, x + 1) for x in range(i, j))):
             k = j + 1
             while k < len(words) and _name_word(words[k][0]) and spaced(k - 1, k):

@@ -13,8 +13,8 @@ from collections import Counter
 import re
 
 from assistant.abbreviations import expansions
-from assistant.lexicon import ABBREVIATIONS, DOMAIN_COMMON, QUESTION_WORDS, QUESTION_WORDS_ACCENTED, SYNONYM_GROUPS
-from ingest.text import fold, nfc
+from assistant.lexicon import ABBREVIATIONS, DOMAIN_COMMON, QUESTION_PHRASES_RE, QUESTION_WORDS, QUESTION_WORDS_ACCENTED, SYNONYM_GROUPS
+from ingest.text import fold, fold_aligned, nfc
 
 _SYL_RE = re.compile(r"[a-z0-9%]+(?:[/.\-][a-z0-9]+)*")
 _ACC_RE = re.compile(r"[0-9a-zà-ỹđ%]+(?:[/.\-][0-9a-zà-ỹđ]+)*")
@@ -94,6 +94,8 @@ def question_units(text: str, segment, *, accented: bool) -> list[str]:
     from index.segment import _CODE_RE
 
     text = nfc(text)
+    # "bao lâu", "bao giờ" as phrases (typed without accents they are restored as "bao lậu")
+    text = "".join(" " if keep is None else keep for keep in _unphrased(text))
     units = [m.group(0).lower() for m in _CODE_RE.finditer(text)]
     rest = _CODE_RE.sub(" ", text)
     for piece in segment(rest):
@@ -105,6 +107,14 @@ def question_units(text: str, segment, *, accented: bool) -> list[str]:
         unit = " ".join(syls)
         units.append(unit if accented else fold(unit))
     return units
+
+
+def _unphrased(text: str) -> list[str | None]:
+    """The characters of ``text``, None where a question phrase stands."""
+    chars: list[str | None] = list(text)
+    for m in QUESTION_PHRASES_RE.finditer(fold_aligned(text)):
+        chars[m.start():m.end()] = [None] * (m.end() - m.start())
+    return chars
 
 
 @lru_cache(maxsize=4096)

@@ -15,7 +15,9 @@ from assistant.cite import cite, source_label
 from assistant.answer_type import has_type, required_type
 from assistant.draft import MAX_ANSWER_CHARS, Draft, fit, shorten
 from assistant.evidence import TermWeights, coverage
-from assistant.lexicon import LIST_ITEM_RE, LIST_QUESTION_RE
+from assistant.lexicon import LIST_QUESTION_RE
+from assistant.lists import list_span, render
+from assistant.parts import content_clauses
 from assistant.query import Query
 from index.hybrid import ScoredChunk
 from ingest.model import Document
@@ -41,13 +43,15 @@ class Candidate:
     sent_end: int
     score: float = 0.0
     cover: float = 0.0
+    evidence: str = ""  # what coverage was measured on: the text, its section, the document's names
 
 
-def _candidates(hits: list[ScoredChunk], docs: dict[str, Document]) -> list[Candidate]:
+def _candidates(hits: list[ScoredChunk], docs: dict[str, Document], lists: bool = False) -> list[Candidate]:
     out: list[Candidate] = []
     for hit in hits:
         chunk = hit.chunk
-        if chunk.kind == "heading" and not _reads_as_sentence(chunk.text):
+        lead_in = lists and chunk.text.rstrip().endswith(":")  # "b) 06 phòng chuyên môn:" heads the list asked for
+        if chunk.kind == "heading" and not _reads_as_sentence(chunk.text) and not lead_in:
             continue  # a heading names a topic; it does not answer a question
         doc = docs[chunk.doc_id]
         title_span = doc.metadata.title_span
@@ -98,7 +102,8 @@ def _type_bonus(query: Query, text: str) -> float:
 def best_evidence(query: Query, hits: list[ScoredChunk], docs: dict[str, Document], weights: TermWeights,
                   ocr_fold=None) -> list[Candidate]:
     """Candidates sorted by score (coverage + value-type bonus + retrieval score)."""
-    cands = _candidates(hits, docs)
+    asks_list = bool(LIST_QUESTION_RE.search(query.folded))
+    cands = _candidates(hits, docs, asks_list)
     top_score = max((h.score for h in hits), default=1.0) or 1.0
     for c in cands:
         text = c.doc.text[c.start:c.end]
@@ -110,14 +115,50 @@ def best_evidence(query: Query, hits: list[ScoredChunk], docs: dict[str, Documen
             evidence += " " + c.hit.chunk.context
         if c.doc.ocr_damaged and ocr_fold is not None:
             evidence += " " + ocr_fold(evidence)
-            c.cover = coverage(query.units_folded, evidence, weights, accented=False)
-        elif query.lang == "vi":
-            c.cover = coverage(query.units, evidence, weights, accented=True)
-        else:
-            c.cover = coverage(query.units_folded, evidence, weights, accented=False)
-        c.score = c.cover + _type_bonus(query, text) + 0.25 * (c.hit.score / top_score) - 0.0004 * max(0, len(text) - 300)
+        c.evidence = evidence
+        c.cover = _cover(query, evidence, weights, c.doc.ocr_damaged and ocr_fold is not None)
+        list_bonus = LIST_BONUS if asks_list and _list_shaped(text, deepest) else 0.0
+        c.score = c.cover + _type_bonus(query, text) + list_bonus + 0.25 * (c.hit.score / top_score) - 0.0004 * max(0, len(text) - 300)
     cands.sort(key=lambda c: -c.score)
     return cands
+
+
+def _cover(query: Query, evidence: str, weights: TermWeights, folded_only: bool = False) -> float:
+    if query.lang == "vi" and not folded_only:
+        return coverage(query.units, evidence, weights, accented=True)
+    return coverage(query.units_folded, evidence, weights, accented=False)
+
+
+PAIR_POOL = 8  # the best candidates a two-part question's pairs are drawn from
+PAIR_GAIN = 0.1  # a pair must cover this much more of the question than its better half
+
+
+def best_pair(query: Query, cands: list[Candidate], weights: TermWeights, threshold: float,
+              wanted: str | None) -> tuple[Candidate, Candidate] | None:
+    """For a question that asks two things, the two passages of one document that together
+    cover it ("… hoàn thiện hồ sơ trong bao lâu, … chậm nhất bao nhiêu ngày phải đến nhận việc"
+    is answered by two sentences of one article); None unless they reach ``threshold`` and cover
+    clearly more than either alone."""
+    pool = cands[:PAIR_POOL]
+    best, best_cover = None, threshold
+    for i, first in enumerate(pool):
+        for second in pool[i + 1:]:
+            if second.doc.doc_id != first.doc.doc_id or _overlap(first, second):
+                continue
+            if wanted and not (has_type(wanted, _typed_text(first), query.text)
+                               or has_type(wanted, _typed_text(second), query.text)):
+                continue
+            together = _cover(query, f"{first.evidence} {second.doc.text[second.start:second.end]}", weights)
+            if together >= best_cover and together >= max(first.cover, second.cover) + PAIR_GAIN:
+                best, best_cover = (first, second), together
+    if best is None:
+        return None
+    best[0].cover = best[1].cover = best_cover
+    return (best if best[0].start < best[1].start else (best[1], best[0]))
+
+
+def _overlap(a: Candidate, b: Candidate) -> bool:
+    return a.sent_start < b.sent_end and b.sent_start < a.sent_end
 
 
 def answer_span(doc: Document, cand: Candidate, limit: int = 560) -> tuple[int, int]:
@@ -163,8 +204,14 @@ def answer_extractive(query: Query, hits: list[ScoredChunk], docs: dict[str, Doc
     cands = best_evidence(query, hits, docs, weights, ocr_fold)
     wanted = required_type(query)
     typed = [c for c in cands if has_type(wanted, _typed_text(c), query.text)]
-    if not typed or typed[0].cover < threshold:
-        return _abstain(query, typed or cands)
+    if (not typed or typed[0].cover < threshold) and len(content_clauses(query)) >= 2:
+        pair = best_pair(query, cands, weights, threshold, wanted)
+        if pair is not None:
+            return _pair_draft(query, pair, hits, wanted is not None)
+    if not typed:
+        return _abstain(query, cands, "no passage holds the kind of value asked")
+    if typed[0].cover < threshold:
+        return _abstain(query, typed, "the evidence covers too little of the question")
     best = typed[0]
     features = _features(best, typed, hits, wanted is not None)
     doc = best.doc
@@ -177,8 +224,9 @@ def answer_extractive(query: Query, hits: list[ScoredChunk], docs: dict[str, Doc
         draft.features = features
         return draft
     start, end = answer_span(doc, best)
-    if LIST_QUESTION_RE.search(query.folded):
-        start, end = _whole_list(doc, start, end)
+    listed = list_span(doc.text, best.start) if LIST_QUESTION_RE.search(query.folded) else None
+    if listed is not None:
+        start, end = listed.start, listed.end
     text = doc.text[start:end].strip()
     context = lead_in(doc, start)
     if context:
@@ -193,7 +241,8 @@ def answer_extractive(query: Query, hits: list[ScoredChunk], docs: dict[str, Doc
     # the passage is the answer: it gets the room it needs, the section name in the lead gives way
     lead = next((lead for name in sections if len(lead := _lead(query, doc, name)) + 1 + min(len(text), 400)
                  <= MAX_ANSWER_CHARS), _lead(query, doc, ""))
-    body = _items_fitted(text, min(600, MAX_ANSWER_CHARS - len(lead) - 1))
+    room = min(600, MAX_ANSWER_CHARS - len(lead) - 1)
+    body = render(doc.text, listed, room) if listed is not None else shorten(text, room)
     parts = [lead, body]
     if doc.ocr_damaged and restore is not None:
         restored = restore(text)
@@ -211,56 +260,31 @@ def answer_extractive(query: Query, hits: list[ScoredChunk], docs: dict[str, Doc
                  body=body)
 
 
-MAX_LIST_ITEMS = 40
+def _pair_draft(query: Query, pair: tuple[Candidate, Candidate], hits: list[ScoredChunk], required: bool) -> Draft:
+    """Two passages of one document, in document order, each cited."""
+    doc = pair[0].doc
+    spans = [answer_span(doc, c) for c in pair]
+    lead = _lead(query, doc, "")
+    room = (MAX_ANSWER_CHARS - len(lead) - 2) // 2
+    body = " ".join(shorten(doc.text[s:e], room) for s, e in spans)
+    citations = [cite(doc, s, e, task_id=c.hit.chunk.task_id) for (s, e), c in zip(spans, pair)]
+    features = _features(pair[0], list(pair), hits, required)
+    features["margin"] = pair[0].cover - max(pair[0].score, pair[1].score)  # how much the second part adds
+    return Draft(f"{lead} {body}", citations, doc_id=doc.doc_id, path="extractive", confidence=pair[0].cover,
+                 features=features, body=body)
+
+
+LIST_BONUS = 0.1  # a list question prefers a lead-in, an item under one, or an enumeration "…: A; B; C"
+
+
+def _list_shaped(text: str, deepest: str) -> bool:
+    body = text.rstrip()
+    return body.endswith(":") or deepest.rstrip().endswith(":") or (":" in body and body.count(";") >= 2)
 
 
 def _lead(query: Query, doc: Document, section: str) -> str:
     where = f"{source_label(doc)}" + (f", mục “{section}”" if section else "")
     return f"According to {where}:" if query.lang == "en" else f"Theo {where}:"
-
-
-def _whole_list(doc: Document, start: int, end: int) -> tuple[int, int]:
-    """For a list question: from the lead-in ("… gồm:") through every item that follows it. An
-    answer that is one item of the list, or its lead-in alone, answers only part of it."""
-    text = doc.text
-    line_start = text.rfind("\n", 0, start) + 1
-    if LIST_ITEM_RE.match(text[line_start:start + 1] + " "):
-        prev = text.rfind("\n", 0, line_start - 1) + 1
-        pos = line_start
-        for _ in range(MAX_LIST_ITEMS):  # back to the lead-in line the items hang from
-            line = text[prev:pos].strip()
-            if not LIST_ITEM_RE.match(line):
-                if line.endswith(":"):
-                    start = prev
-                break
-            pos, prev = prev, text.rfind("\n", 0, prev - 1) + 1
-    if not text[start:end].rstrip().endswith(":") and not LIST_ITEM_RE.match(text[start:end]):
-        return start, end  # not a list: the sentence as it is
-    pos = end
-    for _ in range(MAX_LIST_ITEMS):
-        nl = text.find("\n", pos)
-        if nl < 0:
-            break
-        nxt_end = text.find("\n", nl + 1)
-        line = text[nl + 1: nxt_end if nxt_end > 0 else len(text)]
-        if not LIST_ITEM_RE.match(line):
-            break
-        pos = nxt_end if nxt_end > 0 else len(text)
-    return start, max(end, pos)
-
-
-def _items_fitted(text: str, limit: int) -> str:
-    """A list answer cut after whole items, saying how many more there are."""
-    if len(text) <= limit or "\n" not in text:
-        return shorten(text, limit)
-    lines = text.split("\n")
-    out, used = [], 0
-    for index, line in enumerate(lines):
-        if used + len(line) + 1 > limit - 25 and out:
-            return " ".join(out) + f" … và {len(lines) - index} mục khác."
-        out.append(line.strip())
-        used += len(line) + 1
-    return " ".join(out)
 
 
 def _features(best: Candidate, typed: list[Candidate], hits: list[ScoredChunk], required: bool) -> dict[str, float]:
@@ -286,7 +310,7 @@ def _quote_window(doc: Document, cand: Candidate) -> tuple[int, int]:
     return cand.start, cand.end
 
 
-def _abstain(query: Query, cands: list[Candidate]) -> Draft:
+def _abstain(query: Query, cands: list[Candidate], reason: str) -> Draft:
     text = "Các kế hoạch hiện có không chứa thông tin để trả lời câu hỏi này."
     if query.lang == "en":
         text = "The plans in the corpus do not contain the answer to this question."
@@ -297,4 +321,4 @@ def _abstain(query: Query, cands: list[Candidate]) -> Draft:
             f"{source_label(best.doc)}."
         citations = [cite(best.doc, best.start, best.end)]
     return Draft(text, citations, abstained=True, path="abstain", confidence=cands[0].cover if cands else 0.0,
-                 reason="no passage holds the kind of value asked" if not cands else "the evidence covers too little of the question")
+                 reason=reason)

@@ -253,7 +253,7 @@ AMOUNT_CUES = ("bao nhieu tien", "so tien", "tong kinh phi", "kinh phi bao nhieu
 MONEY_RE = re.compile(r"\d[\d.,]*\s*(?:đồng|đ\b|triệu|tỷ|nghìn|ngàn|vnđ|vnd|dong\b|trieu|ty\b)", re.IGNORECASE)
 PERCENT_CUES = ("ty le", "phan tram", "percent", "percentage", "%", "what share")
 COUNTED_RE = re.compile(r"\b(?:bao nhieu|how many|so luong)\s+([a-z]+(?:\s[a-z]+)?)")
-NOT_NOUNS = {"phan", "tram", "la", "thi", "va", "nam", "the", "of", "do", "are", "is", "duoc", "lan"}
+NOT_NOUNS = {"phan", "tram", "la", "thi", "va", "nam", "the", "of", "do", "are", "is", "duoc", "lan", "mot", "moi"}  # "bao nhiêu một tháng": a rate, no counted noun
 
 # -- from evidence ----------------------------------------------------------------------------------
 QUESTION_WORDS = frozenset(
@@ -262,6 +262,8 @@ QUESTION_WORDS = frozenset(
     what who which when how is are the of for to in on and or by does do its it be was with about task plan
     xin cho biet hoi may cu the hien nay nhu the nao please tell me""".split()
 )
+# Phrases that ask, not name (folded; removed before segmenting a question into content units)
+QUESTION_PHRASES_RE = re.compile(r"\b(?:bao lau|bao gio|khi nao|nhu the nao|the nao|o dau|tai sao|vi sao)\b")
 # Phrasing of questions, with diacritics (folded forms would also drop "đạt", "phần" of the text).
 QUESTION_WORDS_ACCENTED = frozenset("phần trăm đặt hướng tới cần những nào gì làm bao nhiêu mấy hạn cuối".split())
 # The domain's own words, shared by every plan of administrative reform: they neither identify evidence nor
@@ -310,8 +312,13 @@ GENERIC_LABEL_WORDS = {"ten", "cua", "cac", "va", "theo", "quy", "dinh", "thuc",
 LIST_QUESTION_RE = re.compile(
     r"\b(?:nhung|cac)\s+(?:\w+\s+){0,4}?nao\b|\bgom nhung\b|\bbao gom\b|\bgom nhung gi\b|\bliet ke\b"
     r"|\bnhung gi\b|\bwhat are\b|\blist\b|\bwhich\s+(?:\w+\s+){0,3}?(?:are|include|includes)\b")
-# Lines that are items of a list: "- …", "+ …", "• …", "a) …", "1. …", "1) …"
-LIST_ITEM_RE = re.compile(r"^\s*(?:[-+•–]\s|[a-zđ]\)\s|\d{1,2}[.)]\s)")
+# Kinds of list item lines, most specific first, with their nesting level ("Bước 1." and "1." open
+# the outer lists, "a)" items sit in them, "-" and "+" deeper still): assistant/lists.py
+LIST_ITEM_KINDS = (("step", r"(?:\d{1,2}[.)]\s*)?(?:bước|giai đoạn)\s+\d{1,2}\s*[.:)]", 0),
+                   ("number", r"\d{1,2}[.)]\s", 0),
+                   ("letter", r"[a-zđ]\)\s", 1),
+                   ("dash", r"[-•–]\s", 2),
+                   ("plus", r"\+\s", 3))
 LIST_CUES = ("nhung nhiem vu nao", "cac nhiem vu nao", "nhiem vu nao", "which tasks", "what tasks", "liet ke nhiem vu",
               "cac nhiem vu")
 # Words every task-field question uses; they are credited to every task alike.

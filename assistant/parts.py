@@ -58,6 +58,25 @@ def unserved_by_metadata(query: Query) -> list[str]:
     return out
 
 
+def content_clauses(query: Query) -> list[str]:
+    """The clauses of a question that each ask something, with the words of the clauses before
+    them that ask nothing ("… định kỳ 6 tháng" + "hằng năm trước ngày nào" is one clause)."""
+    if query.lang == "en":
+        return []
+    out: list[str] = []
+    pending: list[str] = []
+    for clause in clauses(query.text):
+        folded = fold(clause)
+        if _asks(clause, folded) and len(folded.split()) >= MIN_CLAUSE_WORDS:
+            out.append(" ".join([*pending, clause]))
+            pending = []
+        else:
+            pending.append(clause)
+    if pending and out:
+        out[-1] = " ".join([out[-1], *pending])
+    return out
+
+
 def _already_quoted(part: Draft, draft: Draft) -> bool:
     head = " ".join(part.body.split())[:80].rstrip("…")
     return any(head and head in " ".join(c.quote.split()) for c in draft.citations) or head in draft.answer
@@ -69,6 +88,40 @@ def complete_parts(query: Query, draft: Draft, ctx: "Context", extractive: "Answ
     rest = unserved_by_metadata(query)
     if not rest or draft.doc_id is None or draft.abstained:
         return draft
+    return _take_in(draft, rest, ctx, extractive, english=query.lang == "en")
+
+
+def answer_clauses(query: Query, draft: Draft, ctx: "Context", extractive: "AnswerPath") -> Draft:
+    """A question that asks two things ("… trong bao lâu, … chậm nhất bao nhiêu ngày …") is
+    answered clause by clause from one document: the one its whole-question answer comes from,
+    or, when the question as a whole found too little, the one plan it names. One sentence
+    rarely answers both, and a clause the document does not answer is named, not dropped."""
+    asked = content_clauses(query)
+    if len(asked) < 2:
+        return draft
+    if not draft.abstained:  # it may serve a clause the clause alone does not find: nothing is named missing
+        return _take_in(draft, asked, ctx, extractive, strict=False) if draft.doc_id else draft
+    if len(ctx.hinted) != 1:
+        return draft
+    doc_id = next(iter(ctx.hinted))
+    first = None
+    for clause in asked:  # the first clause the plan answers opens the answer; the others join it
+        part = extractive.answer(parse(clause), replace(ctx, hinted={doc_id}, declined={})).draft
+        if part is not None and not part.abstained and part.doc_id == doc_id and part.body:
+            first = part
+            break
+    if first is None:
+        return draft
+    ratio = first.features.get("fields_ratio", 1.0)
+    combined = _take_in(first, asked, ctx, extractive)
+    # rescued from an abstention: only when every clause is answered
+    return draft if combined.abstained or combined.features.get("fields_ratio", 1.0) < ratio else combined
+
+
+def _take_in(draft: Draft, rest: list[str], ctx: "Context", extractive: "AnswerPath", *, english: bool = False,
+             strict: bool = True) -> Draft:
+    """``draft`` with each clause of ``rest`` it does not already quote answered from its document;
+    ``strict``: a clause not found there is named, and half or more not found withholds it."""
     scoped = replace(ctx, hinted={draft.doc_id}, declined={})
     bodies, citations, missing = [], [], []
     for clause in rest:
@@ -78,9 +131,10 @@ def complete_parts(query: Query, draft: Draft, ctx: "Context", extractive: "Answ
                 continue  # the clause only restates a part the answer holds ("bãi bỏ …" in the entry-into-force quote)
             bodies.append(part.body)
             citations += [c for c in part.citations if c not in draft.citations and c not in citations]
-        else:
+        elif strict:
             missing.append(clause)
-    english = query.lang == "en"
+    if not bodies and not missing:
+        return draft
     if missing:
         bodies.append(("The document does not answer: " if english else "Văn bản không nêu rõ: ")
                       + "; ".join(f"“{shorten(c, 120)}”" for c in missing) + ".")

@@ -53,6 +53,7 @@ SETS = {
     "realdocs5": (ROOT / "eval" / "data" / "realdocs5_questions.jsonl", True),
     "realdocs6": (ROOT / "eval" / "data" / "realdocs6_questions.jsonl", True),
     "realdocs7": (ROOT / "eval" / "data" / "realdocs7_questions.jsonl", True),
+    "realdocs8": (ROOT / "eval" / "data" / "realdocs8_questions.jsonl", True),
 }
 COST_OF_WRONG = 2.0  # a confidently wrong answer costs two abstentions
 FLOOR = 0.45  # while collecting, the extractive path offers candidates from this coverage up (more to learn from)

@@ -33,14 +33,20 @@ PLAN = ("| ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM | CỘNG HÒA XÃ HỘI CH�
         "|\nNơi nhận:\n- Như Điều 2;\n|\n**KT. CHỦ TỊCH **\nPHÓ CHỦ TỊCH\n**Trần Văn Thử**\n|\n")
 
 
-@pytest.fixture(scope="module")
-def one_decision(tmp_path_factory):
+def _assistant(tmp_path_factory, files: dict[str, str]):
+    """An assistant over small synthetic decisions, BM25 only."""
     from assistant.core import Assistant
     from assistant.settings import Settings
 
     corpus = tmp_path_factory.mktemp("parts_corpus")
-    (corpus / "qd_12.md").write_text(PLAN, encoding="utf-8")
+    for name, text in files.items():
+        (corpus / name).write_text(text, encoding="utf-8")
     return Assistant(Settings(data_dir=tmp_path_factory.mktemp("parts_data"), embedding_model="none", corpus_dir=corpus))
+
+
+@pytest.fixture(scope="module")
+def one_decision(tmp_path_factory):
+    return _assistant(tmp_path_factory, {"qd_12.md": PLAN})
 
 
 def test_a_metadata_answer_takes_in_the_part_it_does_not_serve(one_decision) -> None:
@@ -88,3 +94,51 @@ def test_two_documents_of_one_number_are_told_apart_by_the_province_named(tmp_pa
     for doc, question in zip(docs, ("Quyết định 71/2025/QĐ-UBND của Hà Giang có hiệu lực từ ngày nào?",
                                     "Quyết định 71/2025/QĐ-UBND về khung giá cho thuê nhà ở do ai ký?")):
         assert matcher.hinted_docs(question) == {doc.doc_id}
+
+
+TWO_PARTS = ("| ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n| --- | --- |\n"
+             "| Số: 15/QĐ-UBND | Thử Nghiệm, ngày 5 tháng 12 năm 2025 |\n\n**QUYẾT ĐỊNH**\n\n"
+             "**Ban hành Quy chế tuyển dụng viên chức ngành thử nghiệm**\n\n"
+             "**Điều 5. Hoàn thiện hồ sơ và nhận việc**\n\n"
+             "1. Chậm nhất là 20 ngày kể từ ngày danh sách trúng tuyển được công khai, người trúng tuyển phải "
+             "hoàn thiện hồ sơ tuyển dụng.\n\n"
+             "2. Chậm nhất là 30 ngày kể từ ngày có quyết định tuyển dụng, người được tuyển dụng phải đến nhận việc.\n\n"
+             "**Điều 6. Quy trình tiếp nhận**\n\n"
+             "Quy trình tiếp nhận được thực hiện theo các bước sau:\n\n"
+             "Bước 1. Kiểm tra hồ sơ của người trúng tuyển;\n\nBước 2. Trình ký quyết định tiếp nhận;\n\n"
+             "Bước 3. Thông báo cho người trúng tuyển.\n\n"
+             "**Điều 7.** Quyết định này có hiệu lực thi hành kể từ ngày ký.\n\n"
+             "|\nNơi nhận:\n- Như Điều 7;\n|\n**CHỦ TỊCH**\n**Lê Văn Thử**\n|\n")
+
+
+@pytest.fixture(scope="module")
+def two_parts(tmp_path_factory):
+    return _assistant(tmp_path_factory, {"qd_15.md": TWO_PARTS, "qd_12.md": PLAN})
+
+
+def test_content_clauses_keep_the_words_that_ask_nothing_with_the_next_clause() -> None:
+    from assistant.parts import content_clauses
+
+    assert content_clauses(parse("qd 80 bac ninh: gui bao cao 6 thang va hang nam truoc ngay nao, gui ve co quan nao")) \
+        == ["qd 80 bac ninh: gui bao cao 6 thang hang nam truoc ngay nao", "gui ve co quan nao"]
+    assert content_clauses(parse("Sở Nội vụ có những phòng nào?")) == ["Sở Nội vụ có những phòng nào"]
+
+
+@pytest.mark.parametrize("question", [
+    "Theo Quyết định 15/QĐ-UBND, người trúng tuyển phải hoàn thiện hồ sơ trong bao lâu, và có quyết định tuyển dụng "
+    "rồi thì chậm nhất bao nhiêu ngày phải đến nhận việc?",
+    "qd 15/qd-ubnd thu nghiem: nguoi trung tuyen hoan thien ho so trong bao lau, co quyet dinh tuyen dung roi thi "
+    "cham nhat bao nhieu ngay phai den nhan viec",
+])
+def test_a_question_asking_two_things_gets_both_from_two_sentences(two_parts, question: str) -> None:
+    answer = two_parts.ask(question)
+    assert not answer.abstained, answer.answer
+    assert "20 ngày" in answer.answer and "30 ngày" in answer.answer
+    quotes = " ".join(c.quote for c in answer.citations)
+    assert "hoàn thiện hồ sơ" in quotes and "đến nhận việc" in quotes
+
+
+def test_a_list_question_gets_every_item(two_parts) -> None:
+    answer = two_parts.ask("Theo Quyết định 15/QĐ-UBND, quy trình tiếp nhận gồm những bước nào?")
+    assert not answer.abstained, answer.answer
+    assert all(step in answer.answer for step in ("Kiểm tra hồ sơ", "Trình ký", "Thông báo"))

@@ -65,6 +65,11 @@ def test_type_checks():
     assert has_type("date", "Gửi trước ngày 01/6.") and not has_type("date", "Tổ chức Hội nghị đối thoại.")
     assert has_type("quantity", "chậm nhất 07 ngày kể từ ngày ban hành")
     assert not has_type("quantity", "Nghị quyết số 66/NQ-CP ngày 26/3/2025 năm 2026")
+    days = "trả lời trong bao nhiêu ngày làm việc?"
+    assert has_type("quantity", "Năm (05) ngày làm việc đối với các ý kiến", days)
+    assert not has_type("quantity", "Điều 5 (05) quy định chung", days)
+    rate = "phụ cấp chức vụ bao nhiêu một tháng?"  # a rate, not a count of "một"
+    assert has_type("quantity", "Chỉ huy trưởng: 561.600 đồng", rate)
     assert person_names("KT. TRƯỞNG BAN Hoàng Viết Đông") == ["Hoàng Viết Đông"]
     assert person_names("Ban Quản lý Khu kinh tế cửa khẩu Đồng Đăng - Lạng Sơn") == []
 
@@ -79,6 +84,10 @@ def test_counted_noun_and_organisation_mentions():
     assert organisation_mentions("Sở Y tế Lạng Sơn giao gì?") == [["Sở Y", "Sở Y tế"]]
     assert organisation_mentions("Tỉnh Cao Bằng đặt chỉ tiêu") == [["Tỉnh Cao Bằng"]]
     assert organisation_mentions("CCHC của UBND tỉnh") == []
+    # a head word that is a syllable of a place name is no head: "Hà Tĩnh Decision" names no body
+    assert organisation_mentions("Who signed Hà Tĩnh Decision 2920/QĐ-UBND?") == []
+    assert organisation_mentions("Under Hải Phòng Decision 212, who decides?") == []
+    assert organisation_mentions("Theo Sở Y tế Lạng Sơn") == [["Sở Y", "Sở Y tế"]]
 
 
 def test_day_questions_need_a_day_and_lowercase_places_are_checked():
