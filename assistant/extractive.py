@@ -15,13 +15,14 @@ from assistant.cite import cite, source_label
 from assistant.answer_type import has_type, required_type
 from assistant.draft import MAX_ANSWER_CHARS, Draft, fit, shorten
 from assistant.evidence import TermWeights, coverage
-from assistant.lexicon import LIST_QUESTION_RE
+from assistant.lexicon import BODY_RE, LIST_QUESTION_RE
 from assistant.lists import list_span, render
 from assistant.parts import content_clauses
 from assistant.query import Query
 from index.hybrid import ScoredChunk
 from ingest.model import Document
 from ingest.structure import split_sentences
+from ingest.text import fold
 from assistant.lexicon import ASKS_FOR_DOCUMENT  # noqa: F401
 
 _PERCENT_RE = re.compile(r"\d+(?:[.,]\d+)?\s*%")
@@ -88,8 +89,16 @@ def _reads_as_sentence(text: str) -> bool:
     return body.endswith((".", ";")) and len(body.split()) >= 12
 
 
+def _names_another_body(query: Query, text: str) -> bool:
+    """Does the passage name a body the question does not ("Sở Tài chính quyết định …" for "cơ
+    quan nào quyết định …")?"""
+    return any(fold(" ".join(m.group(0).split()[:4])) not in query.folded for m in BODY_RE.finditer(text))
+
+
 def _type_bonus(query: Query, text: str) -> float:
     bonus = 0.0
+    if query.fields == ["lead"]:  # "cơ quan nào / ai có thẩm quyền …": the answer names a body
+        bonus += BODY_BONUS if _names_another_body(query, text) else -BODY_BONUS / 2
     if "target" in query.intents:
         bonus += 0.15 if _PERCENT_RE.search(text) else (0.05 if _NUMBER_RE.search(text) else -0.1)
     if "deadline" in query.intents:
@@ -203,6 +212,9 @@ def answer_extractive(query: Query, hits: list[ScoredChunk], docs: dict[str, Doc
                       threshold: float, *, ocr_fold=None, restore=None) -> Draft:
     cands = best_evidence(query, hits, docs, weights, ocr_fold)
     wanted = required_type(query)
+    # a lead-in heading was let in for the list under it: without one, it answers nothing
+    cands = [c for c in cands if c.hit.chunk.kind != "heading" or _reads_as_sentence(c.hit.chunk.text)
+             or list_span(c.doc.text, c.start) is not None]
     typed = [c for c in cands if has_type(wanted, _typed_text(c), query.text)]
     if (not typed or typed[0].cover < threshold) and len(content_clauses(query)) >= 2:
         pair = best_pair(query, cands, weights, threshold, wanted)
@@ -274,6 +286,7 @@ def _pair_draft(query: Query, pair: tuple[Candidate, Candidate], hits: list[Scor
                  features=features, body=body)
 
 
+BODY_BONUS = 0.08
 LIST_BONUS = 0.1  # a list question prefers a lead-in, an item under one, or an enumeration "…: A; B; C"
 
 

@@ -11,7 +11,7 @@ from assistant.evidence import terms
 from assistant.query import Query, contains
 from ingest.model import Document, Fact, Reference
 from ingest.text import fold
-from assistant.lexicon import DOC_KINDS_FOLDED, EN_DOC_KINDS, INTENT_CUES, META_ORDER, REPEAL_CUES, REPLACES_CUES, ISSUER_CUES, KIND_WORDS, MISSING_EN, MISSING_VI, ROLE_WORDS, UNIT_GENERIC  # noqa: F401
+from assistant.lexicon import DOCNUM_RE, DOC_KINDS_FOLDED, EN_DOC_KINDS, INTENT_CUES, META_ORDER, REPEAL_CUES, REPLACES_CUES, ISSUER_CUES, KIND_WORDS, MISSING_EN, MISSING_VI, ROLE_WORDS, UNIT_GENERIC  # noqa: F401
 
 _SYL_RE = re.compile(r"[a-z0-9]+")
 
@@ -177,13 +177,50 @@ def _meta_part(doc: Document, intent: str, english: bool) -> tuple[str, tuple[in
     if intent == "date" and meta.date:
         span = _line_with(doc, meta.date.split("/")[-1]) if "/" in meta.date else None
         return ("Date of issue: " if english else "Ngày ban hành: ") + f"{meta.date}.", span
+    if intent == "amends":
+        return _amended(doc, english)
     for name, span, label_vi, label_en, room in (("proposal", meta.proposal_span, "Ban hành", "Issued", 260),
                                                  ("effective", meta.effective_span, "Hiệu lực", "In force", 420),
                                                  ("recipients", meta.recipients_span, "Nơi nhận", "Recipients", 260)):
         if intent == name and span:
-            clause = shorten(" ".join(text[span[0]:span[1]].split()).strip(" .;*"), room)
-            return f"{label_en if english else label_vi}: “{clause}”.", span
+            whole = " ".join(text[span[0]:span[1]].split()).strip(" .;*")
+            label = label_en if english else label_vi
+            if name == "effective" and len(whole) > room:
+                compact = _effective_with_numbers(whole, room, english)
+                if compact:
+                    return f"{label}: {compact}", span
+            return f"{label}: “{shorten(whole, room)}”.", span
     return None
+
+
+def _amended(doc: Document, english: bool) -> tuple[str, tuple[int, int]] | None:
+    """What an amending document amends, as its title says ("Sửa đổi, bổ sung một số điều của Nghị
+    định số 72/2020/NĐ-CP …"); None when the title amends nothing it names by number."""
+    span = doc.metadata.title_span
+    if not span:
+        return None
+    title = " ".join(doc.text[span[0]:span[1]].split())
+    at = re.search(r"sửa đổi|bổ sung|bãi bỏ", title, re.IGNORECASE)
+    numbers = list(dict.fromkeys(m.group(0) for m in DOCNUM_RE.finditer(title[at.start():]))) if at else []
+    if not numbers:
+        return None
+    label = "Amends" if english else "Văn bản được sửa đổi, bổ sung"
+    return f"{label}: {', '.join(numbers)} (“{shorten(title, 300)}”).", span
+
+
+def _effective_with_numbers(clause: str, room: int, english: bool) -> str:
+    """A long entry-into-force article that goes on to list what it repeals: its first sentence
+    verbatim, then the numbers of the documents it names — the whole list fits where the
+    documents' full titles would be cut after the first one or two."""
+    first_end = clause.find(". ")
+    if first_end < 0:
+        return ""
+    numbers = list(dict.fromkeys(m.group(0) for m in DOCNUM_RE.finditer(clause[first_end:])))
+    if not numbers:
+        return ""
+    named = ("Documents named after it (repealed or replaced): " if english
+             else "Các văn bản được nêu tiếp theo (hết hiệu lực, bãi bỏ hoặc thay thế): ")
+    return shorten(f"“{clause[:first_end + 1]}” {named}{', '.join(numbers)}.", room + 200)
 
 
 def _role_text(block: str) -> str:

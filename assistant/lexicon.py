@@ -109,6 +109,10 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
                   "hieu luc tu ngay nao", "take effect", "takes effect", "took effect", "effective from", "effective date",
                   "in force", "come into force", "comes into force"),
     "recipients": ("noi nhan", "gui den nhung", "recipients", "sent to whom"),
+    # the document an amending document amends, which its title names ("Sửa đổi, bổ sung một số điều của Nghị định …")
+    "amends": tuple(f"{verb} {kind} nao" for verb in ("sua doi", "bo sung", "sua doi bo sung")
+                    for kind in ("van ban", "nghi dinh", "quyet dinh", "thong tu", "nghi quyet", "ke hoach"))
+    + ("amend", "amends"),
     "references": ("can cu", "thuc hien theo", "theo nhung", "based on", "implements", "tham chieu", "trien khai theo",
                    "de thuc hien", "thay the", "replace", "replaces", "replaced"),
     "duty": ("lam gi", "nhiem vu gi", "trach nhiem", "co nhiem vu", "duties", "duty", "responsibilit", "what does",
@@ -288,11 +292,13 @@ REPLACES_CUES = ("thay the", "replace", "replaces", "replaced", "replacing")
 REPEAL_CUES = ("het hieu luc", "bai bo nhung", "bai bo quyet dinh", "bai bo nghi quyet", "bai bo cac", "repeal",
                "repeals", "cease to be effective", "ceases to be effective", "no longer in force")
 # The parts of a document's identity a metadata answer gives, in the order it gives them
-META_ORDER = ("number", "date", "issuer", "signer", "proposal", "effective", "recipients")
+META_ORDER = ("number", "date", "issuer", "signer", "proposal", "amends", "effective", "recipients")
 MISSING_VI = {"number": "số hiệu", "date": "ngày ban hành", "issuer": "cơ quan ban hành", "signer": "người ký",
-               "proposal": "cơ quan đề nghị", "effective": "thời điểm có hiệu lực", "recipients": "nơi nhận"}
+               "proposal": "cơ quan đề nghị", "amends": "văn bản được sửa đổi", "effective": "thời điểm có hiệu lực",
+               "recipients": "nơi nhận"}
 MISSING_EN = {"number": "its number", "date": "its date", "issuer": "its issuer", "signer": "who signed it",
-               "proposal": "whose proposal it answers", "effective": "when it takes effect", "recipients": "its recipients"}
+               "proposal": "whose proposal it answers", "amends": "what it amends", "effective": "when it takes effect",
+               "recipients": "its recipients"}
 ROLE_WORDS = ("TRUONG", "CHU TICH", "GIAM DOC", "PHO", "KT.", "TM.", "TL.", "Q.", "CHANH", "BI THU", "THU TRUONG")
 ISSUER_CUES = {"thu tuong": ("ttg",), "chinh phu": ("cp", "ttg"), "ubnd tinh": ("ubnd",), "uy ban nhan dan tinh": ("ubnd",),
                 "tinh uy": ("tu",), "bo chinh tri": ("tw",), "trung uong": ("tw",), "hdnd": ("hdnd",), "quoc hoi": ("qh",)}
@@ -312,6 +318,9 @@ GENERIC_LABEL_WORDS = {"ten", "cua", "cac", "va", "theo", "quy", "dinh", "thuc",
 LIST_QUESTION_RE = re.compile(
     r"\b(?:nhung|cac)\s+(?:\w+\s+){0,4}?nao\b|\bgom nhung\b|\bbao gom\b|\bgom nhung gi\b|\bliet ke\b"
     r"|\bnhung gi\b|\bwhat are\b|\blist\b|\bwhich\s+(?:\w+\s+){0,3}?(?:are|include|includes)\b")
+# A body named in a passage (capitalised as names are): what "cơ quan nào …?" is answered with
+BODY_RE = re.compile(r"(?<!\w)(?:Sở|Bộ|Ban|Cục|Chi cục|Văn phòng|Ủy ban nhân dân|Uỷ ban nhân dân|UBND|Chủ tịch|Hội đồng"
+                     r"|Công an|Thanh tra|Trung tâm|Phòng|Kho bạc|Quỹ|Thủ tướng|Chính phủ)(?!\w)[^,.;:()]{0,40}")
 # Kinds of list item lines, most specific first, with their nesting level ("Bước 1." and "1." open
 # the outer lists, "a)" items sit in them, "-" and "+" deeper still): assistant/lists.py
 LIST_ITEM_KINDS = (("step", r"(?:\d{1,2}[.)]\s*)?(?:bước|giai đoạn)\s+\d{1,2}\s*[.:)]", 0),

@@ -117,6 +117,8 @@ def list_span(text: str, start: int) -> ListSpan | None:
         if is_heading(current) or (kind is not None and kind == lead_kind):
             break
         if not items:
+            if kind is None and not current.rstrip().endswith((".", ";", ",")):
+                return None  # "2.1. Trách nhiệm chung": what follows the lead-in is a heading, not an item
             kind_of_items = kind
             items.append((s, e))
         elif kind == kind_of_items and (kind is not None or len(current) <= MAX_PLAIN_ITEM):

@@ -85,3 +85,8 @@ def test_item_kinds() -> None:
     assert item_kind("Bước 1. Xác định") == "step" and item_kind("2. Bước 2: Nhận xét") == "step"
     assert item_kind("a) Văn phòng;") == "letter" and item_kind("- Tổ chức") == "dash"
     assert item_kind("Phòng Người có công.") is None
+
+
+def test_a_lead_in_followed_by_a_heading_is_no_list() -> None:
+    text = "2. Các sở, ngành chịu trách nhiệm các nội dung sau:\n2.1. Trách nhiệm chung\nChủ động phối hợp thẩm định.\n"
+    assert list_span(text, 0) is None

@@ -113,3 +113,13 @@ def test_coverage_counts_words_for_the_same_bound(accented: bool, unit: str, evi
     weights.idf = lambda unit, accented: 1.0  # equal weights: the test is about matching
     assert coverage([unit, "85%" if "85%" in evidence else "05"], evidence, weights, accented=accented) == 1.0
     assert coverage([unit], "85% người hưởng trợ cấp", weights, accented=accented) == 0.0
+
+
+def test_a_which_body_question_prefers_a_passage_naming_another_body() -> None:
+    from assistant.extractive import _names_another_body
+
+    question = parse("tài sản chuyển giao cho Hội đồng nhân dân thành phố thì cơ quan nào quyết định xác lập quyền sở hữu?")
+    assert question.fields == ["lead"]
+    assert _names_another_body(question, "Sở Tài chính quyết định xác lập quyền sở hữu toàn dân đối với tài sản.")
+    assert not _names_another_body(question, "Thẩm quyền quyết định xác lập quyền sở hữu đối với tài sản chuyển giao "
+                                             "cho Hội đồng nhân dân thành phố như sau:")

@@ -113,3 +113,42 @@ def test_every_replaced_document_is_listed(tmp_path):
     answer = replaced.ask("Quyết định 812/QĐ-UBND của tỉnh Cao Bằng thay thế những quyết định nào?")
     assert not answer.abstained and "99/QĐ-UBND" in answer.answer and "100/QĐ-UBND" in answer.answer, answer.answer
     assert all(c.quote in replaced.document_text(c.doc_id) for c in answer.citations)
+
+
+def test_a_long_entry_into_force_article_lists_the_numbers_it_repeals() -> None:
+    """Full titles of the repealed documents would be cut after the first; their numbers all fit."""
+    from assistant.fact_answer import _effective_with_numbers
+
+    clause = ("Nghị định này có hiệu lực thi hành kể từ ngày 01 tháng 7 năm 2025. 2. Các văn bản sau hết hiệu lực: "
+              + " ".join(f"{c}) Nghị định số {n}/20{10 + i}/NĐ-CP ngày 25 tháng 01 năm 20{10 + i} của Chính phủ quy định "
+                         "những người là công chức và các chế độ liên quan;" for i, (c, n) in enumerate(zip("abcde", (6, 46, 138, 62, 116)))))
+    out = _effective_with_numbers(clause, 420, english=False)
+    assert out.startswith("“Nghị định này có hiệu lực thi hành kể từ ngày 01 tháng 7 năm 2025.”")
+    assert all(n in out for n in ("6/2010/NĐ-CP", "46/2011/NĐ-CP", "138/2012/NĐ-CP", "116/2014/NĐ-CP"))
+    assert len(out) <= 620
+    assert _effective_with_numbers("Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng chịu trách nhiệm thi hành.",
+                                   20, english=False) == ""
+
+
+AMENDING = ("| CHÍNH PHỦ | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n| --- | --- |\n"
+            "| Số: 16/2025/NĐ-CP | Hà Nội, ngày 04 tháng 02 năm 2025 |\n\n**NGHỊ ĐỊNH**\n\n"
+            "**SỬA ĐỔI, BỔ SUNG MỘT SỐ ĐIỀU CỦA NGHỊ ĐỊNH SỐ 72/2020/NĐ-CP NGÀY 30 THÁNG 6 NĂM 2020 CỦA CHÍNH PHỦ "
+            "QUY ĐỊNH CHI TIẾT LUẬT DÂN QUÂN TỰ VỆ**\n\n"
+            "**Điều 1.** Sửa đổi khoản 2 Điều 7 về mức phụ cấp.\n\n"
+            "**Điều 2.** Nghị định này có hiệu lực thi hành từ ngày 23 tháng 3 năm 2025.\n\n"
+            "|\n**TM. CHÍNH PHỦ**\n**KT. THỦ TƯỚNG**\n**PHÓ THỦ TƯỚNG**\n**Lê Văn Thử**\n|\n")
+
+
+@pytest.mark.parametrize("question", ["Nghị định 16/2025/NĐ-CP sửa đổi nghị định nào?",
+                                      "Which earlier decree does Decree 16/2025/NĐ-CP amend?"])
+def test_an_amending_document_names_what_it_amends_from_its_title(tmp_path, question: str) -> None:
+    from assistant.fact_answer import answer_metadata
+    from assistant.query import parse
+    from ingest.pipeline import parse_file
+
+    path = tmp_path / "nd_16.md"
+    path.write_text(AMENDING, encoding="utf-8")
+    doc = parse_file(path)
+    draft = answer_metadata(parse(question), [doc], [doc.doc_id])
+    assert draft is not None and not draft.abstained
+    assert "72/2020/NĐ-CP" in draft.answer and "72/2020/NĐ-CP" in draft.citations[0].quote
