@@ -80,7 +80,7 @@ _EFFECTIVE_RE = re.compile(r"\b(quyet dinh|nghi quyet|thong tu|nghi dinh|chi thi
 
 _REFERS_RE = re.compile(r"\bngay\s*$")
 # what follows a clause that sets the date: "… thi hành kể từ ngày 01 tháng 7 năm 2025", "… kể từ ngày ký"
-_SETS_DATE_RE = re.compile(r"(?: thi hanh)?(?: ke)?(?: tu)? ngay (?:\d|ky\b|ban hanh\b)")
+_SETS_DATE_RE = re.compile(r"(?:\s+thi hanh)?(?:\s+ke)?(?:\s+tu)?\s+ngay\s+(?:\d|ky\b|ban hanh\b)")
 _EFFECT_ARTICLE_CHARS = 700
 _ITEM_START_RE = re.compile(r"^\s*(?:\d{1,2}[.)]|[a-z]\)|[-+])\s")
 _REPEAL_RE = re.compile(r"bai bo|thay the|het hieu luc")
@@ -100,6 +100,7 @@ def _effective_clause(text: str, folded: str, kind: str) -> tuple[int, int] | No
     start = max(folded.rfind("\n", 0, match.start()) + 1, folded.rfind(". ", 0, match.start()) + 2)
     end = folded.find("\n", match.end())
     end = len(text) if end < 0 else end
+    end = _date_on_next_line(folded, end)
     # the items that follow in the same article often say what it replaces or repeals ("2. Bãi bỏ các
     # Quyết định sau:" and its "a) …" items): take them up to the next article or heading
     listing = bool(_REPEAL_RE.search(folded[match.end():end]))
@@ -114,6 +115,21 @@ def _effective_clause(text: str, folded: str, kind: str) -> tuple[int, int] | No
         listing = listing or line.rstrip().endswith(":") or bool(_REPEAL_RE.search(line))
         end = nxt if nxt >= 0 else len(text)
     return start, min(end, start + _EFFECT_ARTICLE_CHARS)
+
+def _date_on_next_line(folded: str, end: int) -> int:
+    """"… có hiệu lực thi hành kể từ ngày" / "01 tháng 12 năm 2025.": a crawl broke the clause
+    before its date; the clause runs to the end of the line holding it."""
+    if folded[:end].rstrip().endswith((".", ";", ":")):
+        return end
+    nxt = end
+    while nxt < len(folded) and folded[nxt] in "\n \t":
+        nxt += 1
+    line_end = folded.find("\n", nxt)
+    line_end = len(folded) if line_end < 0 else line_end
+    if nxt < len(folded) and folded[nxt].isdigit() and not _ITEM_START_RE.match(folded[nxt:line_end]):
+        return line_end
+    return end
+
 
 _MOTTO_RE = re.compile(r"\s*\b(?:cong hoa xa hoi|[a-z]{2,4} lap\s*[-–]\s*t[a-z]{1,2} do)")
 _NUMBER_LINE_START_RE = re.compile(r"^s[o6]\s*(?::|\d|/)")

@@ -37,3 +37,13 @@ def test_the_entry_into_force_clause_is_the_one_that_sets_a_date() -> None:
     undated = "Điều 5. Quyết định này có hiệu lực sau 10 ngày.\n"
     start, end = _effective_clause(undated, fold_aligned(undated), "quyết định")
     assert "có hiệu lực sau 10 ngày" in undated[start:end]
+
+
+def test_an_entry_into_force_clause_broken_before_its_date_runs_to_the_date() -> None:
+    from ingest.metadata import _effective_clause
+    from ingest.text import fold_aligned
+
+    text = ("Điều 15. Hiệu lực thi hành\n1. Quyết định này có hiệu lực thi hành kể từ ngày\n"
+            "01 tháng 12 năm 2025.\n2. Chánh Văn phòng Ủy ban nhân dân tỉnh chịu trách nhiệm thi hành.\n")
+    start, end = _effective_clause(text, fold_aligned(text), "quyết định")
+    assert text[start:end].endswith("kể từ ngày\n01 tháng 12 năm 2025.")
