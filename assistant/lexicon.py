@@ -233,6 +233,19 @@ GLOSSARY.update({
     "environment": "moi truong", "health": "y te", "education": "giao duc", "agriculture": "nong nghiep",
     "transport": "giao thong", "construction": "xay dung", "industry and trade": "cong thuong", "tax": "thue",
     "taxpayers": "nguoi nop thue", "justice": "tu phap", "finance department": "so tai chinh",
+    # systems and their addresses, meetings, contracts and services
+    "web address": "dia chi truy cap", "address": "dia chi", "url": "dia chi truy cap", "domain": "ten mien",
+    "access": "truy cap", "e-mail": "thu dien tu", "email": "thu dien tu", "mailbox": "hop thu", "account": "tai khoan",
+    "accounts": "tai khoan", "password": "mat khau", "backup": "sao luu", "mobile app": "ung dung di dong",
+    "session": "ky hop", "meeting": "cuoc hop hop", "attend": "tham du", "members": "thanh vien uy vien",
+    "member": "thanh vien uy vien", "quorum": "tham du", "overdue": "qua han", "late": "qua han cham",
+    "contract": "hop dong", "contracts": "hop dong", "lending": "cho vay", "repayment": "tra no", "electricity": "dien",
+    "forest": "rung", "forest protection": "kiem lam", "ranger": "kiem lam", "rangers": "kiem lam",
+    "station": "tram", "stations": "tram", "liquidation": "thanh ly", "transfer": "dieu chuyen", "revoke": "thu hoi",
+    "recovery": "thu hoi", "notarization": "cong chung", "certification": "chung thuc", "emulation": "thi dua",
+    "commendation": "khen thuong", "reward": "khen thuong", "ethnic minority": "dan toc thieu so",
+    "invention": "sang che", "licence": "giay phep", "license": "giay phep", "processing time": "thoi gian giai quyet",
+    "shortened": "rut ngan", "cut": "rut ngan cat giam", "reduced": "rut ngan cat giam",
 })
 
 # -- from answer_type -------------------------------------------------------------------------------
