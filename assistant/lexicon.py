@@ -377,5 +377,7 @@ NOT_NAMES = STOP_AFTER | {"ve", "dat", "nam", "giai", "doan", "ke", "hoach", "cc
 CLAUSE_ASK_CUES = ("bao nhieu", "nao", "gi", "ai", "bao gio", "bao lau")
 CLAUSE_ASK_CUES_ACCENTED = ("mấy",)  # folded, "mấy" would be "máy" (a machine) too
 CLAUSE_SPLIT_RE = re.compile(r"\s*(?:[,;?]|\bva\b|\band\b)\s*")
+# Where the predicate of a question clause starts (folded): "… được cộng bao nhiêu điểm", "… phải nộp …"
+PREDICATE_RE = re.compile(r"\b(?:duoc|phai|bi|co the|co|la|can|se)\b")
 # "… ai ký, với chức vụ gì?": the signer's role, which the metadata answer gives with the name
 SIGNER_ROLE_CUES = ("chuc vu", "chuc danh", "cuong vi", "tu cach gi", "in what capacity")

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from assistant.draft import MAX_ANSWER_CHARS, Draft, shorten
 from assistant.lexicon import (CLAUSE_ASK_CUES, CLAUSE_ASK_CUES_ACCENTED, CLAUSE_SPLIT_RE, INTENT_CUES, META_ORDER,
-                               SIGNER_ROLE_CUES)
+                               PREDICATE_RE, SIGNER_ROLE_CUES)
 from assistant.query import Query, contains, parse
-from ingest.text import fold
+from ingest.text import fold, fold_aligned, nfc
 
 if TYPE_CHECKING:
     from assistant.paths.base import AnswerPath, Context
@@ -68,13 +68,32 @@ def content_clauses(query: Query) -> list[str]:
     for clause in clauses(query.text):
         folded = fold(clause)
         if _asks(clause, folded) and len(folded.split()) >= MIN_CLAUSE_WORDS:
+            shared = _shared_predicate(pending[-1], clause) if pending else None
             out.append(" ".join([*pending, clause]))
+            if shared:
+                out.append(shared)
             pending = []
         else:
             pending.append(clause)
     if pending and out:
         out[-1] = " ".join([out[-1], *pending])
     return out
+
+
+MAX_SUBJECT_WORDS = 5
+
+
+def _shared_predicate(subject: str, clause: str) -> str | None:
+    """"thương binh và người hoàn thành nghĩa vụ quân sự được cộng bao nhiêu điểm": the short
+    subject before "và" shares the clause's predicate, so it is asked of too ("thương binh được
+    cộng bao nhiêu điểm"). None when the words before are no short subject or no predicate is seen."""
+    words = subject.split()
+    if not words or len(words) > MAX_SUBJECT_WORDS or any(ch.isdigit() for ch in subject):
+        return None
+    match = PREDICATE_RE.search(fold_aligned(nfc(clause)))  # offsets of the folded text are the clause's
+    if match is None or match.start() == 0:
+        return None
+    return f"{subject} {clause[match.start():]}"
 
 
 def _already_quoted(part: Draft, draft: Draft) -> bool:

@@ -142,3 +142,28 @@ def test_a_list_question_gets_every_item(two_parts) -> None:
     answer = two_parts.ask("Theo Quyết định 15/QĐ-UBND, quy trình tiếp nhận gồm những bước nào?")
     assert not answer.abstained, answer.answer
     assert all(step in answer.answer for step in ("Kiểm tra hồ sơ", "Trình ký", "Thông báo"))
+
+
+def test_a_short_subject_before_va_shares_the_predicate() -> None:
+    from assistant.parts import content_clauses
+
+    asked = content_clauses(parse("Theo Nghị định 170/2025/NĐ-CP, thương binh và người hoàn thành nghĩa vụ quân sự "
+                                  "được cộng bao nhiêu điểm ưu tiên?"))
+    assert asked[-1] == "thương binh được cộng bao nhiêu điểm ưu tiên"
+    # a longer phrase before "và", or one with figures, is no subject of the clause after it
+    assert len(content_clauses(parse("Theo Quyết định 80/2025/QĐ-UBND của tỉnh Bắc Ninh về cổng thông tin và ban biên "
+                                     "tập phải gửi báo cáo trước ngày nào?"))) == 1
+
+
+TWO_SUBJECTS = TWO_PARTS.replace("**Điều 6. Quy trình tiếp nhận**", "**Điều 5a. Điểm ưu tiên**\n\n"
+                                 "a) Thương binh: Được cộng 7,5 điểm vào kết quả điểm thi.\n\n"
+                                 "b) Người hoàn thành nghĩa vụ quân sự: Được cộng 2,5 điểm vào kết quả điểm thi.\n\n"
+                                 "**Điều 6. Quy trình tiếp nhận**")
+
+
+def test_two_subjects_of_one_predicate_get_both_values(tmp_path_factory) -> None:
+    assistant = _assistant(tmp_path_factory, {"qd_15.md": TWO_SUBJECTS})
+    answer = assistant.ask("Theo Quyết định 15/QĐ-UBND, thương binh và người hoàn thành nghĩa vụ quân sự được cộng "
+                           "bao nhiêu điểm ưu tiên?")
+    assert not answer.abstained, answer.answer
+    assert "7,5 điểm" in answer.answer and "2,5 điểm" in answer.answer
