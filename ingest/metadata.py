@@ -103,7 +103,8 @@ def _effective_clause(text: str, folded: str, kind: str) -> tuple[int, int] | No
     end = _date_on_next_line(folded, end)
     # the items that follow in the same article often say what it replaces or repeals ("2. Bãi bỏ các
     # Quyết định sau:" and its "a) …" items): take them up to the next article or heading
-    listing = bool(_REPEAL_RE.search(folded[match.end():end]))
+    # "… có hiệu lực thi hành:" and its items ("- Kể từ ngày 15 tháng 11 năm 2025 đối với thủ tục …")
+    listing = bool(_REPEAL_RE.search(folded[match.end():end])) or folded[:end].rstrip().endswith(":")
     while end < len(text) and end - start < _EFFECT_ARTICLE_CHARS:
         nxt = folded.find("\n", end + 1)
         line = folded[end + 1: nxt if nxt >= 0 else len(folded)]

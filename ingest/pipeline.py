@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 OCR_DAMAGE_THRESHOLD = 0.5
 # Bump when parsing changes what a document holds: stored documents of another version are re-parsed.
-PARSER_VERSION = 13
+PARSER_VERSION = 14
 
 
 def doc_id_for(path: Path) -> str:

@@ -47,3 +47,16 @@ def test_an_entry_into_force_clause_broken_before_its_date_runs_to_the_date() ->
             "01 tháng 12 năm 2025.\n2. Chánh Văn phòng Ủy ban nhân dân tỉnh chịu trách nhiệm thi hành.\n")
     start, end = _effective_clause(text, fold_aligned(text), "quyết định")
     assert text[start:end].endswith("kể từ ngày\n01 tháng 12 năm 2025.")
+
+
+def test_an_entry_into_force_lead_in_takes_its_items() -> None:
+    from ingest.metadata import _effective_clause
+    from ingest.text import fold_aligned
+
+    text = ("Điều 3. Quyết định này có hiệu lực thi hành:\n"
+            "- Kể từ ngày 15 tháng 11 năm 2025 đối với thủ tục Phê duyệt danh sách các dân tộc;\n"
+            "- Kể từ ngày 01 tháng 12 năm 2025 đối với thủ tục Phê duyệt danh sách thôn.\n"
+            "Điều 4. Chánh Văn phòng chịu trách nhiệm thi hành.\n")
+    start, end = _effective_clause(text, fold_aligned(text), "quyết định")
+    assert "15 tháng 11 năm 2025" in text[start:end] and "01 tháng 12 năm 2025" in text[start:end]
+    assert "Chánh Văn phòng" not in text[start:end]
