@@ -97,8 +97,12 @@ INTENT_CUES: dict[str, tuple[str, ...]] = {
                "ky voi tu cach"),
     "number": ("so hieu", "so ky hieu", "ky hieu", "so van ban", "document number", "so bao nhieu", "mang so",
                "reference number"),
+    # "… của cơ quan nào" asks the issuer only of a document ("báo cáo của cơ quan nào" asks content)
     "issuer": ("ai ban hanh", "co quan nao ban hanh", "don vi nao ban hanh", "who issued", "issued by",
-               "cua co quan nao", "cua don vi nao", "kem theo ke hoach cua", "which agency", "which body"),
+               "kem theo ke hoach cua", "which agency", "which body")
+    + tuple(f"{kind}{this} cua {body} nao" for kind in ("ke hoach", "quyet dinh", "nghi quyet", "chi thi", "nghi dinh",
+                                                       "thong tu", "cong van", "van ban", "quy che", "quy dinh")
+            for this in ("", " nay", " nay la", " la") for body in ("co quan", "don vi")),
     "date": ("ngay ban hanh", "ban hanh ngay", "ngay nao ban hanh", "date of", "ky ngay", "ngay ky", "when was",
              "ban hanh ngay nao", "ban hanh khi nao", "on what date", "issued on"),
     "proposal": ("theo de nghi", "de nghi cua", "xet de nghi", "to trinh", "at whose proposal", "proposal of",

@@ -123,3 +123,8 @@ def test_a_which_body_question_prefers_a_passage_naming_another_body() -> None:
     assert _names_another_body(question, "Sở Tài chính quyết định xác lập quyền sở hữu toàn dân đối với tài sản.")
     assert not _names_another_body(question, "Thẩm quyền quyết định xác lập quyền sở hữu đối với tài sản chuyển giao "
                                              "cho Hội đồng nhân dân thành phố như sau:")
+
+
+def test_of_which_body_asks_the_issuer_only_of_a_document() -> None:
+    assert "issuer" in parse("Kế hoạch này của cơ quan nào?").intents
+    assert "issuer" not in parse("Số liệu để tính điểm lấy từ báo cáo của cơ quan nào?").intents
