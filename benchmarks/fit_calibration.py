@@ -54,6 +54,8 @@ SETS = {
     "realdocs6": (ROOT / "eval" / "data" / "realdocs6_questions.jsonl", True),
     "realdocs7": (ROOT / "eval" / "data" / "realdocs7_questions.jsonl", True),
     "realdocs8": (ROOT / "eval" / "data" / "realdocs8_questions.jsonl", True),
+    "realdocs9": (ROOT / "eval" / "data" / "realdocs9_questions.jsonl", True),
+    "realdocs10": (ROOT / "eval" / "data" / "realdocs10_questions.jsonl", True),
 }
 COST_OF_WRONG = 2.0  # a confidently wrong answer costs two abstentions
 FLOOR = 0.45  # while collecting, the extractive path offers candidates from this coverage up (more to learn from)
