@@ -193,6 +193,11 @@ def _meta_part(doc: Document, intent: str, english: bool) -> tuple[str, tuple[in
     return None
 
 
+def _document_numbers(text: str) -> list[str]:
+    """The document numbers ``text`` names, once each, in order."""
+    return list(dict.fromkeys(m.group(0) for m in DOCNUM_RE.finditer(text)))
+
+
 def _amended(doc: Document, english: bool) -> tuple[str, tuple[int, int]] | None:
     """What an amending document amends, as its title says ("Sửa đổi, bổ sung một số điều của Nghị
     định số 72/2020/NĐ-CP …"); None when the title amends nothing it names by number."""
@@ -201,7 +206,7 @@ def _amended(doc: Document, english: bool) -> tuple[str, tuple[int, int]] | None
         return None
     title = " ".join(doc.text[span[0]:span[1]].split())
     at = re.search(r"sửa đổi|bổ sung|bãi bỏ", title, re.IGNORECASE)
-    numbers = list(dict.fromkeys(m.group(0) for m in DOCNUM_RE.finditer(title[at.start():]))) if at else []
+    numbers = _document_numbers(title[at.start():]) if at else []
     if not numbers:
         return None
     label = "Amends" if english else "Văn bản được sửa đổi, bổ sung"
@@ -215,7 +220,7 @@ def _effective_with_numbers(clause: str, room: int, english: bool) -> str:
     first_end = clause.find(". ")
     if first_end < 0:
         return ""
-    numbers = list(dict.fromkeys(m.group(0) for m in DOCNUM_RE.finditer(clause[first_end:])))
+    numbers = _document_numbers(clause[first_end:])
     if not numbers:
         return ""
     named = ("Documents named after it (repealed or replaced): " if english
